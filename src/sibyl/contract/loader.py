@@ -104,6 +104,30 @@ class Contract:
     def allows_temporary_codes(self, on: date) -> bool:
         return bool(self.value("allow_temporary_identity_codes", on))
 
+    def with_parameters(self, **values: Any) -> Contract:
+        """The same contract with some parameters set to one value from their first start date.
+
+        For what-if runs and tests; the result is checked by the same model as a file.
+        """
+        data = self.spec.model_dump(mode="python")
+        for name, value in values.items():
+            if name not in data["parameters"]:
+                raise SibylInputError(
+                    f"the contract has no parameter {name!r}",
+                    Location(self.source),
+                    f"use one of {', '.join(data['parameters'])}",
+                )
+            first = self.parameter(name).first_start()
+            data["parameters"][name]["values"] = {first: value}
+        try:
+            spec = ContractSpec.model_validate(data)
+        except ValidationError as exc:
+            first_error = exc.errors(include_url=False)[0]
+            raise SibylInputError(
+                f"invalid parameter value: {first_error['msg']}", Location(self.source)
+            ) from None
+        return replace(self, spec=spec)
+
     def with_prices(self, prices: PriceList) -> Contract:
         """The same contract with another price list (e.g. ``--prices``)."""
         return replace(self, prices=prices)
