@@ -1,0 +1,248 @@
+"""``sibyl settle`` and ``sibyl explain``: file in, file out, no database.
+
+These commands answer in the identifiers their input files used (identity codes or pseudonyms):
+they run on the city's own files on the city's own machine and add no disclosure. Rejected rows
+are always shown masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from sibyl.cli import app
+from sibyl.cli.common import console, err_console, parse_option_date
+from sibyl.contract import Contract, load_contract
+from sibyl.errors import Location, SibylInputError
+from sibyl.identity import mask
+from sibyl.money import parse_decimal
+from sibyl.register import read_cohort, read_extract
+from sibyl.register.model import Cohort, Extract, RejectedRow
+from sibyl.settlement import Statement, settle
+from sibyl.settlement.explain import explain as explain_child
+from sibyl.settlement.export import write_lines_csv, write_statement_csv, write_statement_xlsx
+
+ContractOption = Annotated[
+    str, typer.Option(help="A built-in contract name (helsinki) or a contract file.")
+]
+CohortOption = Annotated[
+    Path,
+    typer.Option(
+        help="The cohort file: hetu (or pseudonym), enrolled_on, exited_on, exit_reason.",
+        dir_okay=False,
+    ),
+]
+RegisterOption = Annotated[
+    Path,
+    typer.Option(
+        help="The register extract: hetu (or pseudonym), service, start, end, days.",
+        dir_okay=False,
+    ),
+]
+PricesOption = Annotated[
+    Path | None,
+    typer.Option(help="A price list to use instead of the contract's own.", dir_okay=False),
+]
+YearOption = Annotated[int, typer.Option(help="The year to settle.")]
+AsOfOption = Annotated[
+    str, typer.Option("--as-of", help="The extract's as-of date (YYYY-MM-DD or D.M.YYYY).")
+]
+
+
+@dataclass
+class Inputs:
+    contract: Contract
+    cohort: Cohort
+    extract: Extract
+    as_of: date
+
+
+def load_inputs(
+    contract_name: str, cohort: Path, register: Path, prices: Path | None, as_of_text: str
+) -> Inputs:
+    """Load the contract, the cohort and the extract; refuse what cannot be settled."""
+    as_of = parse_option_date(as_of_text, "--as-of")
+    assert as_of is not None
+    contract = load_contract(contract_name, prices=prices)
+    cohort_file = read_cohort(cohort, contract)
+    if cohort_file.rejects:
+        _print_rejects(f"Rejected rows in the cohort file {cohort}", cohort_file.rejects)
+        raise SibylInputError(
+            f"{len(cohort_file.rejects)} row(s) of the cohort file were rejected, so some "
+            "children would be missing from the statement",
+            Location(str(cohort)),
+            "correct the rows listed above and run the command again",
+        )
+    extract = read_extract(register, contract, as_of=as_of)
+    if extract.identifier != cohort_file.identifier:
+        raise SibylInputError(
+            f"the cohort file identifies children by {cohort_file.identifier} but the register "
+            f"extract by {extract.identifier}",
+            Location(str(register)),
+            "give both files the same identifier column (hetu or pseudonym)",
+        )
+    return Inputs(contract=contract, cohort=cohort_file, extract=extract, as_of=as_of)
+
+
+def _print_rejects(title: str, rejects: list[RejectedRow], limit: int = 50) -> None:
+    table = Table(title=title, title_justify="left")
+    for column in ("line", "column", "value", "reason"):
+        table.add_column(column, overflow="fold")
+    for reject in rejects[:limit]:
+        table.add_row(str(reject.line), reject.column, reject.value, reject.reason)
+    err_console.print(table)
+    if len(rejects) > limit:
+        err_console.print(f"… and {len(rejects) - limit} more rejected rows.")
+
+
+def print_totals(statement: Statement) -> None:
+    table = Table(
+        title=f"Outcome payments in EUR, {statement.contract}",
+        title_justify="left",
+        caption="children: in follow-up in the year; with use: with a deduction",
+        caption_justify="left",
+    )
+    for column, justify in [
+        ("year", "left"),
+        ("children", "right"),
+        ("with use", "right"),
+        ("base", "right"),
+        ("deductions", "right"),
+        ("payments", "right"),
+        ("payable", "right"),
+        ("status", "left"),
+    ]:
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for year in statement.years:
+        total = statement.totals[year]
+        table.add_row(
+            str(year),
+            str(total.children),
+            str(total.children_with_deductions),
+            f"{total.base:,.2f}",
+            f"{total.deductions:,.2f}",
+            f"{total.computed:,.2f}",
+            f"{total.payable:,.2f}",
+            total.status,
+        )
+    console.print(table)
+    for year in statement.years:
+        total = statement.totals[year]
+        for cap in total.caps_applied:
+            console.print(f"{year}: capped by the {cap}.", highlight=False)
+        for reason in total.status_reasons:
+            console.print(f"{year} is provisional: {reason}.", highlight=False)
+
+
+@app.command("settle")
+def settle_command(
+    cohort: CohortOption,
+    register: RegisterOption,
+    year: YearOption,
+    as_of: AsOfOption,
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="Where to write the statement (.csv, or .xlsx for a workbook).", dir_okay=False
+        ),
+    ],
+    contract: ContractOption = "helsinki",
+    prices: PricesOption = None,
+    lines: Annotated[
+        Path | None, typer.Option(help="Where to write the deduction lines (CSV).", dir_okay=False)
+    ] = None,
+    paid_before: Annotated[
+        str,
+        typer.Option(
+            help="Outcome payments already invoiced for earlier years (EUR), for the cap."
+        ),
+    ] = "0",
+) -> None:
+    """Settle one year: the outcome payment of every child in follow-up, from files."""
+    inputs = load_inputs(contract, cohort, register, prices, as_of)
+    try:
+        paid = parse_decimal(paid_before)
+    except ValueError:
+        raise SibylInputError(
+            f"--paid-before {paid_before!r} is not an amount", None, "write e.g. 250000.00"
+        ) from None
+    statement = settle(
+        inputs.contract,
+        inputs.cohort.spells,
+        inputs.extract.episodes,
+        years=[year],
+        as_of=inputs.as_of,
+        identifier=inputs.cohort.identifier,
+        paid_before=paid,
+        inputs={str(cohort): inputs.cohort.sha256, str(register): inputs.extract.sha256},
+    )
+    if out.suffix.lower() == ".xlsx":
+        write_statement_xlsx(statement, out)
+    else:
+        write_statement_csv(statement, out)
+    if lines is not None:
+        write_lines_csv(statement, lines)
+    _report_extract(inputs.extract, statement)
+    print_totals(statement)
+    console.print(
+        f"Statement written to {out}" + (f", deduction lines to {lines}" if lines else "") + ".",
+        highlight=False,
+    )
+    if inputs.extract.rejects:
+        # The statement is complete for the accepted rows; exit 1 says some rows were not used.
+        raise typer.Exit(1)
+
+
+def _report_extract(extract: Extract, statement: Statement) -> None:
+    console.print(
+        f"Register extract {extract.source}: {extract.rows} rows, {extract.accepted} accepted, "
+        f"{len(extract.rejects)} rejected, {extract.duplicates} duplicates counted once; "
+        f"{statement.ignored_register_rows} rows of people not in the cohort ignored.",
+        highlight=False,
+    )
+    for warning in extract.warnings:
+        where = f"line {warning.line}: " if warning.line else ""
+        err_console.print(f"warning: {where}{warning.message}", highlight=False)
+    if extract.rejects:
+        _print_rejects(f"Rejected rows in {extract.source} (not settled)", extract.rejects)
+
+
+@app.command("explain")
+def explain_command(
+    cohort: CohortOption,
+    register: RegisterOption,
+    year: YearOption,
+    as_of: AsOfOption,
+    child: Annotated[
+        str, typer.Option(help="The child's identity code or pseudonym, as in the cohort file.")
+    ],
+    contract: ContractOption = "helsinki",
+    prices: PricesOption = None,
+) -> None:
+    """Explain how one child-year was computed, line by line."""
+    inputs = load_inputs(contract, cohort, register, prices, as_of)
+    person = child.strip()
+    if inputs.cohort.identifier == "hetu":
+        person = person.upper()
+    if person not in inputs.cohort.people:
+        shown = mask(person) if inputs.cohort.identifier == "hetu" else person
+        raise SibylInputError(
+            f"the child {shown} is not in the cohort file",
+            Location(str(cohort)),
+            "give the identifier exactly as the cohort file writes it",
+        )
+    explanation = explain_child(
+        inputs.contract,
+        inputs.cohort.spells,
+        inputs.extract.episodes,
+        person=person,
+        year=year,
+        as_of=inputs.as_of,
+    )
+    for text in explanation.lines():
+        typer.echo(text)

@@ -1,0 +1,39 @@
+"""The contract format reference names every key the model accepts (Datasette's habit: a test
+fails when a setting is undocumented)."""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from sibyl.contract.model import ContractSpec
+
+DOC = Path(__file__).parents[2] / "docs/contract-format.md"
+
+
+def _models(model: type[BaseModel], seen: set[type[BaseModel]]) -> None:
+    if model in seen:
+        return
+    seen.add(model)
+    for field in model.model_fields.values():
+        stack = [field.annotation]
+        while stack:
+            annotation = stack.pop()
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                _models(annotation, seen)
+            stack.extend(typing.get_args(annotation))
+
+
+def test_contract_format_doc__documents_every_key_of_the_model():
+    text = DOC.read_text(encoding="utf-8")
+    models: set[type[BaseModel]] = set()
+    _models(ContractSpec, models)
+    undocumented = sorted(
+        f"{model.__name__}.{name}"
+        for model in models
+        for name in model.model_fields
+        if f"`{name}`" not in text
+    )
+    assert undocumented == []
