@@ -19,9 +19,9 @@ import pyarrow as pa
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-# The calendar is materialised for these years; contracts run inside them.
-FIRST_YEAR = 2000
-LAST_YEAR = 2060
+# Holidays are looked up for the years asked about, widened to at least this span, so that one
+# look-up serves a whole contract (listing holidays takes a few milliseconds a year).
+DEFAULT_SPAN = (2015, 2040)
 
 
 @dataclass(frozen=True)
@@ -43,27 +43,38 @@ class WorkCalendar:
     def _weekmask(self) -> str:
         return "".join("1" if day in self.work_week else "0" for day in WEEKDAYS)
 
-    @cached_property
-    def holidays(self) -> frozenset[date]:
-        """The days off that fall on a work-week day, from FIRST_YEAR to LAST_YEAR."""
-        days: set[date] = set(self.extra_days_off)
+    def holidays(self, first_year: int, last_year: int) -> frozenset[date]:
+        """The days off (public holidays and extra days off) from ``first_year`` to
+        ``last_year``, less the extra working days."""
+        days: set[date] = {d for d in self.extra_days_off if first_year <= d.year <= last_year}
         if self.country:
             days.update(
-                holidays_lib.country_holidays(self.country, years=range(FIRST_YEAR, LAST_YEAR + 1))
+                holidays_lib.country_holidays(self.country, years=range(first_year, last_year + 1))
             )
         return frozenset(days - set(self.extra_working_days))
 
-    @cached_property
-    def _busdaycal(self) -> np.busdaycalendar:
-        return np.busdaycalendar(
+    def _busdaycal(self, first_year: int, last_year: int) -> np.busdaycalendar:
+        span = (min(first_year, DEFAULT_SPAN[0]), max(last_year, DEFAULT_SPAN[1]))
+        cache: dict[tuple[int, int], np.busdaycalendar] = self._cache
+        for (low, high), found in cache.items():
+            if low <= span[0] and span[1] <= high:
+                return found
+        made = np.busdaycalendar(
             weekmask=self._weekmask,
-            holidays=np.array(sorted(self.holidays), dtype="datetime64[D]"),
+            holidays=np.array(sorted(self.holidays(*span)), dtype="datetime64[D]"),
         )
+        cache[span] = made
+        return made
+
+    @cached_property
+    def _cache(self) -> dict[tuple[int, int], np.busdaycalendar]:
+        return {}
 
     def is_working_day(self, day: date) -> bool:
         if day in self.extra_working_days:
             return True
-        return bool(np.is_busday(np.datetime64(day, "D"), busdaycal=self._busdaycal))
+        busdaycal = self._busdaycal(day.year, day.year)
+        return bool(np.is_busday(np.datetime64(day, "D"), busdaycal=busdaycal))
 
     def working_days(self, first: date, last: date) -> int:
         """Working days from ``first`` to ``last``, both inclusive (0 if ``last < first``)."""
@@ -73,7 +84,7 @@ class WorkCalendar:
             np.busday_count(
                 np.datetime64(first, "D"),
                 np.datetime64(last + timedelta(days=1), "D"),
-                busdaycal=self._busdaycal,
+                busdaycal=self._busdaycal(first.year, last.year + 1),
             )
         )
         # busday_count ignores extra working days that fall outside the weekmask.
@@ -101,7 +112,7 @@ class WorkCalendar:
         start = np.datetime64(date(first_year, 1, 1), "D")
         stop = np.datetime64(date(last_year + 1, 1, 1), "D")
         days = np.arange(start, stop + 1, dtype="datetime64[D]")
-        working = np.is_busday(days, busdaycal=self._busdaycal)
+        working = np.is_busday(days, busdaycal=self._busdaycal(first_year, last_year + 1))
         if self.extra_working_days:
             extra = np.isin(days, np.array(sorted(self.extra_working_days), dtype="datetime64[D]"))
             working = working | extra

@@ -169,9 +169,7 @@ def test_load__missing_price_list_is_named(tmp_path):
 def test_load__price_list_with_the_wrong_basis_names_line_and_column(tmp_path):
     path = write_variant(tmp_path, "id: helsinki", "id: helsinki")
     prices = tmp_path / "prices.csv"
-    text = prices.read_text(encoding="utf-8").replace(
-        "2019,1,care_day", "2019,1,working_day", 1
-    )
+    text = prices.read_text(encoding="utf-8").replace("2019,1,care_day", "2019,1,working_day", 1)
     prices.write_text(text, encoding="utf-8")
     message = load_error(path)
     assert "line 2" in message

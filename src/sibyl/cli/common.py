@@ -11,8 +11,11 @@ from rich.console import Console
 from sibyl.errors import SibylInputError
 from sibyl.tabular import parse_date
 
-console = Console()
-err_console = Console(stderr=True)
+# soft_wrap: sentences are not broken at the terminal's width, so they can be searched and piped.
+# Tables get a generous width when the output is a file or a pipe rather than a terminal.
+_WIDTH = None if sys.stdout.isatty() else 160
+console = Console(soft_wrap=True, width=_WIDTH)
+err_console = Console(stderr=True, soft_wrap=True, width=_WIDTH)
 
 
 def fail(error: SibylInputError) -> None:

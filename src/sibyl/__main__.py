@@ -1,0 +1,5 @@
+"""``python -m sibyl`` runs the command line."""
+
+from sibyl.cli import main
+
+main()
