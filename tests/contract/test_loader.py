@@ -52,7 +52,9 @@ def test_builtin_contract__every_parameter_has_description_unit_and_reference():
     spec = load_contract("helsinki").spec
     for name in type(spec.parameters).model_fields:
         parameter = getattr(spec.parameters, name)
-        assert parameter.description and parameter.unit and parameter.reference, name
+        assert parameter.description, name
+        assert parameter.unit, name
+        assert parameter.reference, name
 
 
 def test_builtin_contract__price_list_matches_the_shared_reference_table():
