@@ -116,7 +116,7 @@ def test_register_check__rejected_rows_exit_1_with_masked_table(mixed: Path) -> 
     assert "more than the 10 calendar days" in out
     assert "Warnings" in out
     assert "line 10: service 4 is counted in working days" in out
-    assert "line 11 repeats line 2 exactly" in out
+    assert "line 11: this row repeats line 2 exactly" in out
     assert "7 of 10 rows rejected; correct them in the file and check it again." in out
     assert_no_raw_code(result.everything)
 
@@ -250,3 +250,10 @@ def test_register_check__installed_command_exit_codes(mixed: Path) -> None:
     for result in (clean, rejected, broken):
         assert "Traceback" not in result.stderr
         assert_no_raw_code(result.stdout + result.stderr)
+
+
+def test_register_check__markup_like_values_are_printed_as_text(write_csv) -> None:
+    path = write_csv([HEADER, [CHILD_A, "[bold]", "[/]", "", ""]])
+    result = run("register", "check", str(path))
+    assert result.code == 1
+    assert "the service code '[bold]' is not one of the services" in result.stdout

@@ -311,7 +311,7 @@ def test_read_cohort__exact_duplicate_is_kept_once_with_warning(
     assert [spell.line for spell in cohort.spells] == [2]
     assert cohort.rejects == []
     assert [w.message for w in cohort.warnings] == [
-        "line 3 repeats line 2 exactly; it is counted once, remove the repeated row from the "
+        "this row repeats line 2 exactly; it is counted once, remove the repeated row from the "
         "file to silence this warning."
     ]
 

@@ -478,7 +478,7 @@ def test_read_extract__days_on_working_day_service_is_ignored_with_warning(
         ReadWarning(
             2,
             "days",
-            "line 2: service 5 is counted in working days, so its days value '12' is ignored; "
+            "service 5 is counted in working days, so its days value '12' is ignored; "
             "leave days empty for working-day services.",
         )
     ]
@@ -493,9 +493,9 @@ def test_read_extract__exact_duplicates_are_kept_once_with_warning(
     assert [e.line for e in extract.episodes] == [2, 3]
     assert extract.duplicates == 2
     assert [w.message for w in extract.warnings] == [
-        "line 4 repeats line 2 exactly; it is counted once, remove the repeated row from the "
+        "this row repeats line 2 exactly; it is counted once, remove the repeated row from the "
         "file to silence this warning.",
-        "line 5 repeats line 2 exactly; it is counted once, remove the repeated row from the "
+        "this row repeats line 2 exactly; it is counted once, remove the repeated row from the "
         "file to silence this warning.",
     ]
     assert CHILD_A not in everything_shown(extract)

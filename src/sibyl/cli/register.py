@@ -19,7 +19,7 @@ from sibyl.cli import app
 from sibyl.cli.common import console, fail, parse_option_date
 from sibyl.contract import Contract, load_contract
 from sibyl.errors import SibylInputError
-from sibyl.register import Extract, read_extract
+from sibyl.register import Extract, ReadWarning, read_extract
 
 register_app = typer.Typer(
     help="Register extracts: check a file before a settlement uses it.",
@@ -88,7 +88,7 @@ def report(extract: Extract, contract: Contract) -> dict[str, Any]:
             }
             for reject in extract.rejects
         ],
-        "warning_messages": [warning.message for warning in extract.warnings],
+        "warning_messages": [located(warning) for warning in extract.warnings],
     }
 
 
@@ -127,7 +127,7 @@ def print_report(extract: Extract, contract: Contract) -> None:
     if extract.warnings:
         console.print(Text("Warnings"))
         for warning in extract.warnings[:MAX_SHOWN]:
-            console.print(Text(f"- {warning.message}"))
+            console.print(Text(f"- {located(warning)}"))
         _more(len(extract.warnings), "warnings")
 
     if extract.rejects:
@@ -139,6 +139,11 @@ def print_report(extract: Extract, contract: Contract) -> None:
         )
     else:
         console.print(Text(f"All {extract.rows} rows accepted."))
+
+
+def located(warning: ReadWarning) -> str:
+    """A warning's message with its line in front, when it is about one row."""
+    return f"line {warning.line}: {warning.message}" if warning.line else warning.message
 
 
 def _more(total: int, what: str) -> None:

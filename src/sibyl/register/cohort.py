@@ -209,7 +209,7 @@ def read_cohort(path: str | Path, contract: Contract) -> Cohort:
                 ReadWarning(
                     line,
                     None,
-                    f"line {line} repeats line {first_line} exactly; it is counted once, "
+                    f"this row repeats line {first_line} exactly; it is counted once, "
                     "remove the repeated row from the file to silence this warning.",
                 )
             )

@@ -329,7 +329,7 @@ def _days_ignored(line: int, service: int, text: str) -> ReadWarning:
     return ReadWarning(
         line,
         "days",
-        f"line {line}: service {service} is counted in working days, so its days value "
+        f"service {service} is counted in working days, so its days value "
         f"{quoted(text)} is ignored; leave days empty for working-day services.",
     )
 
@@ -338,7 +338,7 @@ def _duplicate(line: int, first_line: int) -> ReadWarning:
     return ReadWarning(
         line,
         None,
-        f"line {line} repeats line {first_line} exactly; it is counted once, remove the "
+        f"this row repeats line {first_line} exactly; it is counted once, remove the "
         "repeated row from the file to silence this warning.",
     )
 
