@@ -25,6 +25,10 @@ class InvalidIdentityCode(ValueError):
     """The value is not a valid identity code; the message says why (never the code itself)."""
 
 
+class TemporaryIdentityCode(InvalidIdentityCode):
+    """A temporary identity code (individual number 900–999) where none is accepted."""
+
+
 def normalise(code: str) -> str:
     """Strip surrounding space and upper-case, as stdnum does."""
     return stdnum_hetu.compact(code)
@@ -43,7 +47,7 @@ def validate(code: str, *, allow_temporary: bool = False) -> str:
         ) from None
     except stdnum_exceptions.InvalidComponent:
         if _SHAPE.match(value) and 900 <= int(value[7:10]) <= 999 and not allow_temporary:
-            raise InvalidIdentityCode(
+            raise TemporaryIdentityCode(
                 "a temporary identity code (individual number 900–999), which this contract "
                 "does not accept"
             ) from None

@@ -24,6 +24,14 @@ from sibyl.errors import Location, SibylInputError
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
 
+class DateFormError(ValueError):
+    """The text is not a date of the form ``YYYY-MM-DD`` or ``D.M.YYYY``."""
+
+
+class ImpossibleDate(ValueError):
+    """The text has a date's form but names no day of the calendar (``2023-02-30``)."""
+
+
 @dataclass
 class TextTable:
     """A table of text cells: the header, and each data row with its line number."""
@@ -79,7 +87,15 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
             "export the data as CSV, or give an .xlsx file with the .xlsx extension",
         )
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start + 3].count(b"\n") + 1
+            raise SibylInputError(
+                "the file starts with a UTF-8 byte-order mark but is not valid UTF-8 text",
+                Location(source, line),
+                "save the file again as UTF-8 (or as Latin-1 without a byte-order mark)",
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -213,9 +229,11 @@ def iter_cells(table: TextTable, names: list[str]) -> Iterator[tuple[int, dict[s
 
 
 def parse_date(text: str) -> dt.date:
-    """``YYYY-MM-DD`` or ``D.M.YYYY``; ``ValueError`` saying what is wrong with the text.
+    """``YYYY-MM-DD`` or ``D.M.YYYY``.
 
-    A value of the right form that is not a real day (``2023-02-30``) gets its own message.
+    Raises :class:`DateFormError` for text of another form and :class:`ImpossibleDate` for a
+    value of the right form that is not a real day (``2023-02-30``); both are ``ValueError``s
+    whose message quotes the text, so callers that might hold identity codes must not forward it.
     """
     value = text.strip()
     if len(value) >= 19 and value[10] in "T " and value[11:19] == "00:00:00":
@@ -228,9 +246,11 @@ def parse_date(text: str) -> dt.date:
     elif len(value) == 10 and value[4] == "-" and value[7] == "-":
         parts = [value[0:4], value[5:7], value[8:10]]
     if parts is None or not all(part.isdigit() for part in parts):
-        raise ValueError(f"not a date of the form YYYY-MM-DD or D.M.YYYY: {value!r}")
+        raise DateFormError(f"not a date of the form YYYY-MM-DD or D.M.YYYY: {value!r}")
     year, month, day = (int(part) for part in parts)
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"an impossible date: {value!r} is not a day of the calendar") from None
+        raise ImpossibleDate(
+            f"an impossible date: {value!r} is not a day of the calendar"
+        ) from None

@@ -222,7 +222,11 @@ def test_read_extract__damaged_utf8_after_bom_is_refused(
 ) -> None:
     path = tmp_path / "damaged.csv"
     path.write_bytes(b"\xef\xbb\xbfhetu;service;start;end\n\xff\xfe;1;2021-01-01;\n")
-    with pytest.raises(SibylInputError, match=r"not valid UTF-8.*export it again"):
+    with pytest.raises(
+        SibylInputError,
+        match=r"line 2: the file starts with a UTF-8 byte-order "
+        r"mark but is not valid UTF-8 text; save the file again as UTF-8",
+    ):
         read_extract(path, helsinki)
 
 

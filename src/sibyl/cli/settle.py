@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from sibyl.cli import app
 from sibyl.cli.common import console, err_console, parse_option_date
@@ -94,7 +95,10 @@ def _print_rejects(title: str, rejects: list[RejectedRow], limit: int = 50) -> N
     for column in ("line", "column", "value", "reason"):
         table.add_column(column, overflow="fold")
     for reject in rejects[:limit]:
-        table.add_row(str(reject.line), reject.column, reject.value, reject.reason)
+        # Cells are Text, not markup: a file's contents must never be read as rich markup.
+        table.add_row(
+            *(Text(str(cell)) for cell in (reject.line, reject.column, reject.value, reject.reason))
+        )
     err_console.print(table)
     if len(rejects) > limit:
         err_console.print(f"… and {len(rejects) - limit} more rejected rows.")
@@ -207,7 +211,7 @@ def _report_extract(extract: Extract, statement: Statement) -> None:
     )
     for warning in extract.warnings:
         where = f"line {warning.line}: " if warning.line else ""
-        err_console.print(f"warning: {where}{warning.message}", highlight=False)
+        err_console.print(f"warning: {where}{warning.message}", highlight=False, markup=False)
     if extract.rejects:
         _print_rejects(f"Rejected rows in {extract.source} (not settled)", extract.rejects)
 

@@ -50,11 +50,11 @@ from sibyl.register.reader import (
     cell_getter,
     displayable,
     quoted,
-    read_table,
     resolve_columns,
     temporary_codes_allowed,
     today_in_helsinki,
 )
+from sibyl.tabular import read_text_table
 
 COHORT_COLUMNS: tuple[str, ...] = ("hetu", "pseudonym", "enrolled_on", "exited_on", "exit_reason")
 
@@ -82,7 +82,7 @@ def read_cohort(path: str | Path, contract: Contract) -> Cohort:
     Spells come back in file order; rejected rows in line order. Raises
     :class:`~sibyl.errors.SibylInputError` when the file cannot be read as a cohort at all.
     """
-    table = read_table(path)
+    table = read_text_table(path)
     identifier, positions, warnings = resolve_columns(
         table,
         kind="cohort file",

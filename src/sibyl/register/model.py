@@ -19,7 +19,7 @@ ExitReason = Literal["moved_out", "died", "consent_withdrawn", "other"]
 EXIT_REASONS: tuple[str, ...] = ("moved_out", "died", "consent_withdrawn", "other")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Episode:
     """One accepted register row: a period of one service for one child."""
 
@@ -31,7 +31,7 @@ class Episode:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RejectedRow:
     """A row that was not accepted: where it is, the offending value (masked) and why."""
 

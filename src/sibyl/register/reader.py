@@ -58,7 +58,7 @@ from sibyl import identity
 from sibyl.contract import Contract
 from sibyl.errors import Location, SibylInputError
 from sibyl.register.model import Episode, Extract, Identifier, ReadWarning, RejectedRow
-from sibyl.tabular import TextTable, parse_date, read_text_table
+from sibyl.tabular import DateFormError, ImpossibleDate, TextTable, parse_date, read_text_table
 
 EXTRACT_COLUMNS: tuple[str, ...] = ("hetu", "pseudonym", "service", "start", "end", "days")
 DATE_FORMS = "YYYY-MM-DD or D.M.YYYY"
@@ -193,7 +193,7 @@ class IdentityChecker:
                 result = (code, None)
             except identity.InvalidIdentityCode as exc:
                 why = str(exc)
-                if "temporary" in why:
+                if isinstance(exc, identity.TemporaryIdentityCode):
                     fix = "give the child's permanent identity code instead"
                 else:
                     fix = "check the code in the register and correct it"
@@ -216,8 +216,10 @@ class DateParser:
         if value is None:
             try:
                 value = parse_date(text)
-            except ValueError as exc:
-                value = "impossible" in str(exc)
+            except ImpossibleDate:
+                value = True
+            except DateFormError:
+                value = False
             else:
                 self.valid[text] = value
             self._cache[text] = value
@@ -241,18 +243,6 @@ def _no_cyclic_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def read_table(path: str | Path) -> TextTable:
-    """:func:`sibyl.tabular.read_text_table`, with a damaged UTF-8 file refused in one sentence."""
-    try:
-        return read_text_table(path)
-    except UnicodeDecodeError:
-        raise SibylInputError(
-            "the file starts with a UTF-8 byte-order mark but is not valid UTF-8",
-            Location(str(path)),
-            "export it again as UTF-8 or as Latin-1",
-        ) from None
 
 
 def cell_getter(position: int | None) -> Callable[[list[str]], str]:
@@ -350,7 +340,7 @@ def read_extract(path: str | Path, contract: Contract, *, as_of: dt.date | None 
     ongoing row's ``days`` may not exceed the days from its start to the as-of date.
     Raises :class:`SibylInputError` when the file cannot be read as an extract at all.
     """
-    table = read_table(path)
+    table = read_text_table(path)
     identifier, positions, warnings = resolve_columns(
         table,
         kind="extract",
