@@ -1,0 +1,156 @@
+"""Properties of the settlement engine on random cohorts and register extracts (hypothesis).
+
+(a) the engine gives exactly the child-year lines and deduction lines of the independent
+    reference (tests/reference.py);
+(b) a payment is never negative and never above its base;
+(c) adding a register row never raises any child's payment.
+
+The inputs are small (2023–2025, at most 4 children and 8 register rows) so that the examples
+stay fast; the Helsinki contract and price list are used as they are.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reference import contract_figures, prices_from_rows, read_price_rows, reference_settle
+from sibyl.contract import load_contract
+from sibyl.register.model import Episode, FollowupSpell
+
+try:
+    from sibyl.settlement import settle
+except ImportError:  # the engine is written in parallel with these tests
+    settle = None
+
+pytestmark = pytest.mark.skipif(
+    settle is None, reason="the settlement engine (sibyl.settlement.settle) does not exist yet"
+)
+
+FIRST, LAST = date(2023, 1, 1), date(2025, 12, 31)
+CHILDREN = ["child-A", "child-B", "child-C", "child-D"]
+CARE_DAY = {1, 2, 3, 6}
+FAST = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+HELSINKI = load_contract("helsinki")
+FIGURES = contract_figures("helsinki")
+PRICES, _, _ = prices_from_rows(read_price_rows())
+
+
+def days(first: date = FIRST, last: date = LAST) -> st.SearchStrategy[date]:
+    return st.dates(min_value=first, max_value=last)
+
+
+@st.composite
+def spells(draw: st.DrawFn, children: list[str]) -> list[FollowupSpell]:
+    """One or two follow-up spells per child; a second spell starts after the first exit."""
+    out = []
+    for child in children:
+        enrolled = draw(days(date(2022, 6, 1), date(2025, 9, 30)))
+        exited = draw(st.none() | days(enrolled + timedelta(days=1), date(2026, 1, 1)))
+        out.append(FollowupSpell(child, enrolled, exited, "moved_out" if exited else None))
+        if exited is not None and exited < date(2025, 12, 1) and draw(st.booleans()):
+            back = draw(days(exited, date(2025, 12, 31)))
+            out.append(FollowupSpell(child, back))
+    return out
+
+
+@st.composite
+def register_row(draw: st.DrawFn, people: list[str], as_of: date, line: int) -> Episode:
+    person = draw(st.sampled_from(people))
+    service = draw(st.integers(min_value=1, max_value=9))
+    start = draw(days(date(2022, 11, 1), min(as_of, LAST)))
+    end = draw(st.none() | days(start, start + timedelta(days=draw(st.integers(0, 120)))))
+    value = None
+    if draw(st.booleans()):
+        if service in CARE_DAY:
+            # DOMAIN.md 3.2: a days value may not exceed the calendar days of its row's period.
+            period = ((end if end is not None else as_of) - start).days + 1
+            value = draw(st.integers(min_value=0, max_value=period))
+        else:
+            value = draw(st.integers(min_value=0, max_value=60))  # ignored
+    return Episode(person, service, start, end, value, line)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> dict:
+    children = CHILDREN[: draw(st.integers(min_value=1, max_value=len(CHILDREN)))]
+    as_of = draw(days(date(2023, 6, 1), date(2026, 3, 31)))
+    years = draw(st.lists(st.sampled_from([2023, 2024, 2025]), min_size=1, max_size=3, unique=True))
+    people = [*children, "child-Z"]  # child-Z is not in the cohort
+    count = draw(st.integers(min_value=0, max_value=8))
+    rows = [draw(register_row(people, as_of, line)) for line in range(1, count + 1)]
+    return {
+        "spells": draw(spells(children)),
+        "episodes": rows,
+        "years": sorted(years),
+        "as_of": as_of,
+        "people": people,
+    }
+
+
+def run_engine(case: dict, episodes: list[Episode] | None = None):
+    return settle(
+        HELSINKI,
+        case["spells"],
+        case["episodes"] if episodes is None else episodes,
+        years=case["years"],
+        as_of=case["as_of"],
+        identifier="pseudonym",
+    )
+
+
+def engine_tables(statement) -> tuple[dict, dict]:
+    child_years = {
+        (row.person, row.year): (row.followup_days, row.base, row.deduction, row.payment)
+        for row in statement.child_years
+    }
+    lines = {
+        (row.person, row.year, row.service): (row.units, row.amount) for row in statement.lines
+    }
+    return child_years, lines
+
+
+@FAST
+@given(case=cases())
+def test_engine_equals_reference_on_random_inputs(case):
+    expected_children, expected_lines = reference_settle(
+        case["spells"],
+        case["episodes"],
+        years=case["years"],
+        as_of=case["as_of"],
+        followup_end=FIGURES["followup_end"],
+        base_per_child_year=FIGURES["base_per_child_year"],
+        prices=PRICES,
+        care_day_services=CARE_DAY,
+    )
+    actual_children, actual_lines = engine_tables(run_engine(case))
+    assert actual_lines == expected_lines
+    assert actual_children == expected_children
+
+
+@settings(FAST, max_examples=60)
+@given(case=cases())
+def test_a_payment_is_never_negative_nor_above_its_base(case):
+    for row in run_engine(case).child_years:
+        assert Decimal(0) <= row.payment <= row.base, row
+
+
+@settings(FAST, max_examples=60)
+@given(case=cases(), data=st.data())
+def test_adding_a_register_row_never_raises_a_payment(case, data):
+    extra = data.draw(register_row(case["people"], case["as_of"], len(case["episodes"]) + 1))
+    before = {(row.person, row.year): row.payment for row in run_engine(case).child_years}
+    after_statement = run_engine(case, [*case["episodes"], extra])
+    after = {(row.person, row.year): row.payment for row in after_statement.child_years}
+    assert after.keys() == before.keys()
+    for key, payment in after.items():
+        assert payment <= before[key], (key, extra)
