@@ -26,6 +26,7 @@ Three generators share one model of service use (:func:`_simulate`, vectorised w
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -40,6 +41,8 @@ from sibyl.register.model import EPISODE_SCHEMA, Episode, FollowupSpell
 
 if TYPE_CHECKING:
     from sibyl.contract import Contract
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_SEED = 2020
 
@@ -140,9 +143,10 @@ of services 1–8 running over the enrolment day ends 1–90 days before it inst
 
 # How the register writes the periods down.
 CARE_DAY_MONTHLY_SHARE = 0.40
-"""Share of care-day periods (1, 2, 3, 6) the register reports as monthly rows with care days."""
-CARE_DAY_WITH_DAYS_SHARE = 0.20
-"""Share of care-day periods reported as one row with the care days of the whole period."""
+"""Share of care-day periods (1, 2, 3, 6) the city's register reports as one row per calendar
+month (the others as one row for the whole period)."""
+CARE_DAY_DAYS_SHARE = 0.50
+"""Share of care-day periods whose closed rows carry the care days (``days``)."""
 ABSENCE_SHARE = 0.15
 """Share of rows with care days whose care days are 1–3 below the calendar days (home leave)."""
 PLANNED_END_SHARE = 0.30
@@ -338,35 +342,36 @@ def _monthly(periods: _Periods, horizon: np.ndarray) -> tuple[_Periods, np.ndarr
     return _Periods(periods.person[source], periods.service[source], start, end), source
 
 
-def _register_rows(rng: np.random.Generator, periods: _Periods, horizon: int) -> _Rows:
+def _register_rows(
+    rng: np.random.Generator,
+    periods: _Periods,
+    horizon: int,
+    *,
+    monthly_care: float = CARE_DAY_MONTHLY_SHARE,
+    monthly_working: float = 0.0,
+) -> _Rows:
     """How the register writes the periods down as of ``horizon``.
 
     Rows starting after ``horizon`` are not there yet; a period running at ``horizon`` has an
-    empty end (working-day periods sometimes carry their decided end date instead). Care-day
-    periods come as one row, one row with care days, or monthly rows with care days; a few rows
-    are reported twice, shifted.
+    empty end (working-day periods sometimes carry their decided end date instead). A period is
+    one row or, with the shares given, one row per calendar month; care-day periods carry care
+    days on their closed rows in half the cases. A few rows are reported twice, shifted.
     """
     periods = periods.take(np.flatnonzero(periods.start <= horizon))
     n = periods.person.size
     care = np.isin(periods.service, list(CARE_DAY_SERVICES))
-    style = rng.random(n)
-    monthly = care & (style < CARE_DAY_MONTHLY_SHARE)
-    whole_with_days = (
-        care
-        & (style >= CARE_DAY_MONTHLY_SHARE)
-        & (style < CARE_DAY_MONTHLY_SHARE + CARE_DAY_WITH_DAYS_SHARE)
-    )
+    monthly = rng.random(n) < np.where(care, monthly_care, monthly_working)
+    has_days = care & (rng.random(n) < CARE_DAY_DAYS_SHARE)
 
-    pieces, _ = _monthly(
-        periods.take(np.flatnonzero(monthly)), np.full(int(monthly.sum()), horizon)
-    )
-    single = periods.take(np.flatnonzero(~monthly))
-    with_days = np.concatenate([np.ones(pieces.person.size, bool), whole_with_days[~monthly]])
+    split = np.flatnonzero(monthly)
+    pieces, source = _monthly(periods.take(split), np.full(split.size, horizon))
+    whole = np.flatnonzero(~monthly)
+    single = periods.take(whole)
+    with_days = np.concatenate([has_days[split][source], has_days[whole]])
     planned = np.concatenate(
         [
             np.zeros(pieces.person.size, bool),
-            ~np.isin(single.service, list(CARE_DAY_SERVICES))
-            & (rng.random(single.person.size) < PLANNED_END_SHARE),
+            ~care[whole] & (rng.random(whole.size) < PLANNED_END_SHARE),
         ]
     )
     rows = _Periods.concat([pieces, single])
@@ -485,7 +490,6 @@ def synth_register(
     ``line`` is the row's line in the CSV that :func:`write_extract_csv` writes.
     """
     rng = np.random.default_rng(seed)
-    del contract  # the rates are the module's; the contract's services are 1–9 like Helsinki's
     persons = sorted({spell.person for spell in spells})
     index = {person: i for i, person in enumerate(persons)}
     n = len(persons)
@@ -511,9 +515,9 @@ def synth_register(
             gap_end[i] = later if spell.exit_reason == "moved_out" and later > exit_day else _NO_DAY
     birth = np.empty(n, np.int64)
     for person, i in index.items():
-        try:
+        if identity.is_valid(person, allow_temporary=True):
             birth[i] = _day(identity.birth_date(person))
-        except (KeyError, ValueError):  # a pseudonym: assume five years at enrolment
+        else:  # a pseudonym: assume five years at enrolment
             birth[i] = enrolled[i] - 5 * 365
     horizon = _day(as_of)
     first = enrolled - HISTORY_BEFORE_ENROLMENT_DAYS
@@ -526,7 +530,8 @@ def synth_register(
     periods.end = np.where(
         periods.start < gap_start[p], np.minimum(periods.end, gap_start[p] - 1), periods.end
     )
-    periods = periods.take(np.flatnonzero(~away))
+    offered = np.isin(periods.service, list(contract.services))
+    periods = periods.take(np.flatnonzero(~away & offered))
     rows = _register_rows(rng, periods, horizon)
 
     order = np.lexsort((rows.end, rows.start, rows.service, rows.person))
@@ -663,25 +668,31 @@ def inject_demo_errors(
 # ---------------------------------------------------------------------------------------------
 # National scale, for benchmarks.
 
-NATIONAL_ROWS_PER_CHILD = 20.0
-"""The national benchmark's density: 20 M register rows for 1 M children over 2020–2032. That is
-denser than the cohort's rates give (a few rows per child), so the national generator scales every
-onset rate by the same factor: the services keep their mix, the prevalences rise."""
+NATIONAL_MONTHLY_SHARE = 0.80
+"""In the national case 80 % of all periods (every service) come as one row per calendar month,
+as monthly statistics extracts do; the rest as one row per period. With the cohort's rates this
+gives roughly the 20 rows per child of the benchmark (20 M rows for 1 M children over 2018–2032);
+the generator then scales every onset rate by one factor to reach the exact row count, so the
+services keep their mix and the prevalences stay near the cohort's."""
 
 
-def _person_ids(index: np.ndarray, width: int) -> pa.Array:
-    """``p`` and ``width`` digits for each (0-based) index + 1, built without a Python loop."""
+def _id_digits(index: np.ndarray, width: int) -> np.ndarray:
+    """The characters of ``p`` and ``width`` digits of each (0-based) index + 1, one row each."""
     number = index.astype(np.int64) + 1
     digits = np.empty((number.size, width + 1), dtype=np.uint8)
     digits[:, 0] = ord("p")
     for position in range(width, 0, -1):  # a loop over digit positions, not rows
         digits[:, position] = ord("0") + number % 10
         number //= 10
-    offsets = np.arange(0, (width + 1) * (index.size + 1), width + 1, dtype=np.int32)
+    return digits
+
+
+def _strings(digits: np.ndarray) -> pa.Array:
+    """Fixed-width character rows as an Arrow string array, without a Python loop."""
+    count, width = digits.shape
+    offsets = np.arange(0, width * (count + 1), width, dtype=np.int32)
     return pa.Array.from_buffers(
-        pa.string(),
-        index.size,
-        [None, pa.py_buffer(offsets), pa.py_buffer(digits.reshape(-1))],
+        pa.string(), count, [None, pa.py_buffer(offsets), pa.py_buffer(digits.reshape(-1))]
     )
 
 
@@ -720,6 +731,44 @@ def _national_spells(
     return enrolled, birth, person[order], start[order], stop[order]
 
 
+_BLOCK_ROWS = 1_000_000
+
+
+def _national_block(
+    rng: np.random.Generator,
+    birth: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    enrolled: np.ndarray,
+    *,
+    horizon: int,
+    quota: int,
+    per_child: float,
+) -> _Rows:
+    """Exactly ``quota`` register rows for one block of children, sorted by person and start."""
+    batches: list[_Rows] = []
+    total = 0
+    while total < quota:
+        intensity = ((quota - total) * 1.04 + 1) / (per_child * birth.size)
+        periods = _simulate(rng, birth, first, last, enrolled, intensity=intensity)
+        batch = _register_rows(
+            rng,
+            periods,
+            horizon,
+            monthly_care=NATIONAL_MONTHLY_SHARE,
+            monthly_working=NATIONAL_MONTHLY_SHARE,
+        )
+        batches.append(batch)
+        total += batch.size
+    rows = _Rows.concat(batches)
+    if rows.size > quota:
+        keep = np.ones(rows.size, bool)
+        keep[rng.choice(rows.size, size=rows.size - quota, replace=False)] = False
+        rows = rows.take(np.flatnonzero(keep))
+    order = np.argsort(rows.person * (1 << 20) + (rows.start - rows.start.min()))
+    return rows.take(order)
+
+
 def synth_national(
     n_children: int = 1_000_000,
     n_rows: int = 20_000_000,
@@ -734,7 +783,7 @@ def synth_national(
     one person do not overlap), mostly one per child, with exits and returns like the cohort's.
     ``episodes`` has :data:`~sibyl.register.model.EPISODE_SCHEMA` and exactly ``n_rows`` rows,
     sorted by person and start, from the cohort's model of service use with every onset rate
-    scaled to reach ``n_rows`` (see :data:`NATIONAL_ROWS_PER_CHILD`): overlapping rows of one
+    scaled to reach ``n_rows`` (see :data:`NATIONAL_MONTHLY_SHARE`): overlapping rows of one
     child and service, ongoing rows (empty end) and care days on care-day rows included. Register
     rows run from two years before enrolment to 31 December of ``last_year``. Person ids are
     ``p0000001``-like. Vectorised: no Python loop per row.
@@ -745,7 +794,7 @@ def synth_national(
     width = max(7, len(str(n_children)))
     spells = pa.table(
         {
-            "person": _person_ids(person, width),
+            "person": _strings(_id_digits(person, width)),
             "start": pa.array(start.astype(np.int32), pa.date32()),
             "end": pa.array(end.astype(np.int32), pa.date32()),
         }
@@ -753,36 +802,57 @@ def synth_national(
 
     first = enrolled - HISTORY_BEFORE_ENROLMENT_DAYS
     last = np.full(n_children, horizon, np.int64)
-    # A pilot on a sample measures the rows one unit of intensity gives; then batches follow until
-    # there are enough rows, and a random sample of exactly n_rows is kept.
+    # A pilot on a sample measures the rows one unit of intensity gives per child.
     pilot = min(n_children, 20_000)
     sample = rng.choice(n_children, size=pilot, replace=False)
     pilot_rows = _register_rows(
-        rng, _simulate(rng, birth[sample], first[sample], last[sample], enrolled[sample]), horizon
+        rng,
+        _simulate(rng, birth[sample], first[sample], last[sample], enrolled[sample]),
+        horizon,
+        monthly_care=NATIONAL_MONTHLY_SHARE,
+        monthly_working=NATIONAL_MONTHLY_SHARE,
     ).size
     per_child = max(pilot_rows / pilot, 1e-3)
-    batches: list[_Rows] = []
-    total = 0
-    while total < n_rows:
-        wanted = (n_rows - total) * 1.03 + 1
-        intensity = wanted / (per_child * n_children)
-        batch = _register_rows(
-            rng, _simulate(rng, birth, first, last, enrolled, intensity=intensity), horizon
+    logger.debug("national case: %.1f rows per child at the cohort's rates", per_child)
+
+    # Blocks of children with about a million rows each: small arrays stay in the allocator's
+    # reused memory (fresh page faults dominate otherwise), and rows sorted within a block of
+    # consecutive children are sorted overall.
+    block = max(1_000, int(_BLOCK_ROWS * n_children / max(n_rows, 1)))
+    id_digits = _id_digits(np.arange(n_children), width)
+    out_person = np.empty((n_rows, width + 1), np.uint8)
+    out_service = np.empty(n_rows, np.int32)
+    out_start = np.empty(n_rows, np.int32)
+    out_end = np.empty(n_rows, np.int32)
+    out_days = np.empty(n_rows, np.int32)
+    done = 0
+    for lo in range(0, n_children, block):  # a loop over blocks of children, not rows
+        hi = min(lo + block, n_children)
+        quota = n_rows * hi // n_children - n_rows * lo // n_children
+        rows = _national_block(
+            rng,
+            birth[lo:hi],
+            first[lo:hi],
+            last[lo:hi],
+            enrolled[lo:hi],
+            horizon=horizon,
+            quota=quota,
+            per_child=per_child,
         )
-        batches.append(batch)
-        total += batch.size
-    rows = _Rows.concat(batches)
-    keep = np.sort(rng.choice(rows.size, size=n_rows, replace=False))
-    rows = rows.take(keep)
-    order = np.argsort(rows.person * (1 << 20) + (rows.start - rows.start.min()), kind="stable")
-    rows = rows.take(order)
+        stop = done + quota
+        out_person[done:stop] = id_digits[rows.person + lo]
+        out_service[done:stop] = rows.service
+        out_start[done:stop] = rows.start
+        out_end[done:stop] = rows.end
+        out_days[done:stop] = rows.days
+        done = stop
     episodes = pa.table(
         {
-            "person": _person_ids(rows.person, width),
-            "service": pa.array(rows.service.astype(np.int32)),
-            "start": pa.array(rows.start.astype(np.int32), pa.date32()),
-            "end": pa.array(rows.end.astype(np.int32), pa.date32(), mask=rows.end == _EMPTY),
-            "days": pa.array(rows.days.astype(np.int32), pa.int32(), mask=rows.days == _EMPTY),
+            "person": _strings(out_person),
+            "service": pa.array(out_service),
+            "start": pa.array(out_start, pa.date32()),
+            "end": pa.array(out_end, pa.date32(), mask=out_end == _EMPTY),
+            "days": pa.array(out_days, pa.int32(), mask=out_days == _EMPTY),
             "row_id": pa.array(np.arange(n_rows, dtype=np.int64)),
         },
         schema=EPISODE_SCHEMA,
