@@ -14,22 +14,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reference import contract_figures, prices_from_rows, read_price_rows, reference_settle
 from sibyl.contract import load_contract
 from sibyl.register.model import Episode, FollowupSpell
-
-try:
-    from sibyl.settlement import settle
-except ImportError:  # the engine is written in parallel with these tests
-    settle = None
-
-pytestmark = pytest.mark.skipif(
-    settle is None, reason="the settlement engine (sibyl.settlement.settle) does not exist yet"
-)
+from sibyl.settlement import settle
 
 FIRST, LAST = date(2023, 1, 1), date(2025, 12, 31)
 CHILDREN = ["child-A", "child-B", "child-C", "child-D"]

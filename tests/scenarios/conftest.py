@@ -9,18 +9,13 @@ failure lists every difference, then the file's own working. The format is in RE
 from __future__ import annotations
 
 import csv
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-TESTS = Path(__file__).resolve().parents[1]
-if str(TESTS) not in sys.path:  # the reference module lives in tests/
-    sys.path.insert(0, str(TESTS))
-
-from reference import (  # noqa: E402
+from reference import (  # tests/ is on the path (pyproject: pythonpath)
     TOTAL_KEYS,
     Scenario,
     ScenarioFileError,
@@ -30,29 +25,6 @@ from reference import (  # noqa: E402
 )
 
 PRICE_COLUMNS = ["year", "service", "basis", "daily_price", "annual_cost", "clients", "status"]
-
-# The engine describes each cap it applied in words; a scenario names the cap by its contract
-# parameter. An entry that matches none of these stays as the engine wrote it (and fails).
-CAP_NAMES = {
-    "max_total_outcome_payments": ("max_total_outcome_payments", "cumulative maximum"),
-    "investor_return_cap": ("investor_return_cap", "return cap"),
-}
-
-
-def cap_name(description: str) -> str:
-    for name, phrases in CAP_NAMES.items():
-        if any(phrase in description.lower() for phrase in phrases):
-            return name
-    return description
-
-
-def engine_settle() -> Any:
-    """``sibyl.settlement.settle``, or ``None`` while the engine does not exist yet."""
-    try:
-        from sibyl.settlement import settle
-    except ImportError:
-        return None
-    return settle
 
 
 def scenario_contract(scenario: Scenario, workdir: Path) -> Any:
@@ -108,8 +80,6 @@ def engine_results(scenario: Scenario, settle: Any) -> tuple[dict, dict, dict]:
         year: {name: getattr(row, name) for name in TOTAL_KEYS}
         for year, row in statement.totals.items()
     }
-    for row in totals.values():
-        row["caps_applied"] = tuple(cap_name(text) for text in row["caps_applied"])
     return children, lines, totals
 
 
@@ -131,9 +101,8 @@ class ScenarioFile(pytest.File):
 class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         scenario = load_scenario(self.path)
-        settle = engine_settle()
-        if settle is None:
-            pytest.skip("the settlement engine (sibyl.settlement.settle) does not exist yet")
+        from sibyl.settlement import settle
+
         children, lines, totals = engine_results(scenario, settle)
         differences = scenario_differences(scenario, children, lines, totals)
         if differences:

@@ -137,7 +137,7 @@ def print_totals(statement: Statement) -> None:
     console.print(table)
     for year in statement.years:
         total = statement.totals[year]
-        for cap in total.caps_applied:
+        for cap in total.cap_notes:
             console.print(f"{year}: capped by the {cap}.", highlight=False)
         for reason in total.status_reasons:
             console.print(f"{year} is provisional: {reason}.", highlight=False)

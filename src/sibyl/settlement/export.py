@@ -141,7 +141,7 @@ def write_statement_xlsx(statement: Statement, path: str | Path) -> None:
                 total.deductions,
                 total.computed,
                 total.payable,
-                "; ".join(total.caps_applied),
+                "; ".join(total.cap_notes),
             ]
         )
     summary.append([])

@@ -50,9 +50,10 @@ class YearTotals:
     deductions: Decimal
     computed: Decimal  # sum of the child-year payments (or the cohort net, with cohort netting)
     payable: Decimal  # after the caps
-    caps_applied: tuple[str, ...]
+    caps_applied: tuple[str, ...]  # the contract parameters that limited the payment
     status: Status
     status_reasons: tuple[str, ...]
+    cap_notes: tuple[str, ...] = ()  # each applied cap in words, for people
 
 
 @dataclass

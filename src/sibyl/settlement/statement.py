@@ -163,12 +163,14 @@ def _totals(
             computed = sum((row.payment for row in rows), ZERO)
         payable = computed
         caps: list[str] = []
+        notes: list[str] = []
         cap = contract.for_year("max_total_outcome_payments", year)
         if cap is not None:
             room = max(ZERO, cap - paid)
             if payable > room:
                 payable = room
-                caps.append(
+                caps.append("max_total_outcome_payments")
+                notes.append(
                     f"cumulative maximum of outcome payments EUR {cap} "
                     f"(EUR {paid} paid before this year)"
                 )
@@ -184,6 +186,7 @@ def _totals(
             caps_applied=tuple(caps),
             status=status,  # type: ignore[arg-type]
             status_reasons=reasons,
+            cap_notes=tuple(notes),
         )
         paid += payable
     return totals
