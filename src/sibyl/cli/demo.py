@@ -72,12 +72,12 @@ def demo(
         transient=False,
     ) as progress:
         steps = progress.add_task("Generating the synthetic cohort", total=6)
-        spells = synth.synth_cohort(contract, seed=seed)
-        synth.write_cohort_csv(spells, cohort_path)
+        spells = synth.synth_cohort(contract, seed=seed, as_of=DEMO_AS_OF)
+        synth.write_cohort_csv(cohort_path, spells)
         progress.update(steps, advance=1, description="Generating the register extract")
         episodes = synth.synth_register(contract, spells, as_of=DEMO_AS_OF, seed=seed)
-        synth.write_register_csv(episodes, register_path)
-        synth.append_bad_rows(register_path, contract, seed=seed)
+        rows, _ = synth.inject_demo_errors(episodes, seed=seed)
+        synth.write_extract_csv(register_path, rows)
         progress.update(steps, advance=1, description="Reading the cohort file")
         cohort = read_cohort(cohort_path, contract)
         progress.update(steps, advance=1, description="Reading and checking the extract")
@@ -113,14 +113,29 @@ def demo(
             markup=False,
         )
     print_totals(statement)
+    example = _example_line(cohort.spells, statement, 2023)
     console.print(
         f"\nFiles in {out}/:\n"
         f"  {cohort_path.name}, {register_path.name}  the synthetic inputs\n"
         f"  statement_YYYY.csv, lines_YYYY.csv  one statement and its deduction lines per year\n"
         f"  statements_2020-2025.xlsx  all years in one workbook, with the inputs' SHA-256\n"
-        f"\nExplain one child-year, e.g. the first child of the cohort in 2023:\n"
+        f"\nExplain one child-year, e.g. that of the child on line {example} of the cohort file, "
+        f"who had deductions in 2023:\n"
         f"  sibyl explain --cohort {cohort_path} --register {register_path} --year 2023 "
-        f'--as-of {DEMO_AS_OF.isoformat()} --child "$(sed -n 2p {cohort_path} | cut -d, -f1)"',
+        f"--as-of {DEMO_AS_OF.isoformat()} "
+        f'--child "$(sed -n {example}p {cohort_path} | cut -d, -f1)"',
         highlight=False,
         markup=False,
     )
+
+
+def _example_line(spells: list, statement, year: int) -> int:
+    """The cohort file line of a child with deductions in ``year`` (the first line otherwise).
+
+    The demo names the child by its line, so that no identity code is printed.
+    """
+    with_use = {row.person for row in statement.child_years if row.year == year and row.deduction}
+    for spell in spells:
+        if spell.person in with_use and spell.line is not None:
+            return spell.line
+    return 2
