@@ -35,3 +35,13 @@ def main(argv: list[str] | None = None) -> None:
     except SibylInputError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
+    except OSError as exc:
+        # The file system said no (permission, full disk, a path that is a folder): the user's
+        # environment, not a bug. strerror and filename never hold an identity code.
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = (exc.strerror or exc.__class__.__name__).lower()
+        typer.echo(
+            f"error: {where}{reason}; check the path and that you may read and write there.",
+            err=True,
+        )
+        sys.exit(2)
