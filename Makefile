@@ -16,10 +16,16 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/sibyl demo
 
+# The whole suite runs on the embedded SQLite database; when SIBYL_TEST_DATABASE_URL is set
+# (CI sets it to the PostgreSQL server on the machine), the store tests run again on it.
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python -m pytest -n auto
+	@if [ -n "$$SIBYL_TEST_DATABASE_URL" ]; then \
+		echo "Store tests on $$SIBYL_TEST_DATABASE_URL:"; \
+		DATABASE_URL="$$SIBYL_TEST_DATABASE_URL" $(BIN)/python -m pytest -n auto tests/store; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -1,4 +1,5 @@
-"""``sibyl demo`` writes the statements it reports, and they add up."""
+"""``sibyl demo`` writes the statements it reports, they add up, and its database holds no
+identity code in the clear."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import contextlib
 import csv
 import io
 import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,18 +17,28 @@ import pytest
 from sibyl.cli import main
 
 
-def test_demo__writes_statements_whose_totals_match_the_printed_table(tmp_path: Path):
-    out = io.StringIO()
-    previous = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as exit_info:
-            main(["demo", "--seed", "7"])
-    finally:
-        os.chdir(previous)
-    assert exit_info.value.code in (0, None)
-    text = out.getvalue()
-    folder = tmp_path / "sibyl-demo"
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The demo, run once as a user would (its own process, its own folder)."""
+    folder = tmp_path_factory.mktemp("demo")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SIBYL_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)
+    env["COLUMNS"] = "200"
+    result = subprocess.run(
+        [sys.executable, "-m", "sibyl", "demo", "--seed", "7"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return folder / "sibyl-demo", result.stdout
+
+
+def test_demo__statements_match_the_printed_table(demo_run):
+    folder, text = demo_run
     for year in range(2020, 2026):
         with (folder / f"statement_{year}.csv").open(encoding="utf-8") as stream:
             rows = list(csv.DictReader(stream))
@@ -39,6 +52,30 @@ def test_demo__writes_statements_whose_totals_match_the_printed_table(tmp_path: 
         assert f"{payments:,.2f}" in text, year
     assert (folder / "statements_2020-2025.xlsx").stat().st_size > 0
     assert "3 rejected (deliberately broken demo rows)" in text
+
+
+def test_demo__store_has_approved_years_and_a_late_correction_as_adjustments(demo_run):
+    folder, text = demo_run
+    assert "throwaway keys made for this demo only" in text
+    assert "the approved statements stay as they were" in text
+    assert (folder / "store_statement_2025.xlsx").stat().st_size > 0
+
+
+def test_demo__database_file_holds_no_identity_code_in_the_clear(demo_run):
+    folder, _ = demo_run
+    with (folder / "cohort.csv").open(encoding="utf-8") as stream:
+        codes = {row["hetu"] for row in csv.DictReader(stream)}
+    assert len(codes) >= 200
+    database = b"".join(
+        path.read_bytes() for path in folder.iterdir() if path.name.startswith("sibyl.sqlite3")
+    )
+    assert len(database) > 0
+    found = [
+        code[:7] + "****"
+        for code in codes
+        if code.encode() in database or (code[:6] + code[7:]).encode() in database
+    ]
+    assert found == []
 
 
 def test_demo__refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path):

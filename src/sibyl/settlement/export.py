@@ -104,9 +104,15 @@ def write_lines_csv(statement: Statement, path: str | Path, year: int | None = N
         writer.writerows(line_rows(statement, year))
 
 
-def write_statement_xlsx(statement: Statement, path: str | Path) -> None:
+def write_statement_xlsx(
+    statement: Statement,
+    path: str | Path,
+    *,
+    adjustments: list[tuple[int, str, Decimal, Decimal, Decimal]] | None = None,
+) -> None:
     """A workbook: the totals, the child-years and the deduction lines, money as numbers with
-    two decimals, and the fingerprints of the inputs."""
+    two decimals, and the fingerprints of the inputs. ``adjustments`` (year, person, approved,
+    recomputed, difference) add a sheet of corrections to earlier approved years."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -175,7 +181,16 @@ def write_statement_xlsx(statement: Statement, path: str | Path) -> None:
                 row.amount,
             ]
         )
-    for sheet in (summary, children, lines):
+    sheets = [summary, children, lines]
+    if adjustments is not None:
+        corrections = book.create_sheet("Adjustments")
+        corrections.append(
+            [statement.identifier, "year", "approved_payment", "recomputed_payment", "difference"]
+        )
+        for year, person, approved, recomputed, difference in adjustments:
+            corrections.append([person, year, approved, recomputed, difference])
+        sheets.append(corrections)
+    for sheet in sheets:
         for cell in sheet[1]:
             cell.font = bold
         for column in sheet.iter_cols(min_row=2):
