@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LINTED := src tests $(wildcard bench)
 
 .PHONY: demo test lint format bench clean
 
@@ -19,8 +20,8 @@ demo: $(STAMP)
 # The whole suite runs on the embedded SQLite database; when SIBYL_TEST_DATABASE_URL is set
 # (CI sets it to the PostgreSQL server on the machine), the store tests run again on it.
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/python -m pytest -n auto
 	@if [ -n "$$SIBYL_TEST_DATABASE_URL" ]; then \
 		echo "Store tests on $$SIBYL_TEST_DATABASE_URL:"; \
@@ -28,11 +29,11 @@ test: $(STAMP)
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check $(LINTED)
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix $(LINTED)
 
 bench: $(STAMP)
 	$(BIN)/python bench/settle.py
