@@ -79,16 +79,26 @@ def _as_table(con: Any, value: pa.Table | ir.Table, name: str) -> ir.Table:
 
 
 def _split_by_year(pieces: ir.Table, years: ir.Table) -> ir.Table:
-    """Each piece ``[start, end]`` cut into its parts in each settlement year."""
+    """Each piece ``[start, end]`` cut into its parts in each settlement year.
+
+    Almost every piece lies inside one year: those take an equi-join on the year; only the rest
+    take the range join with the year table.
+    """
     pieces = pieces.view()  # a fresh relation, so the join does not extend an earlier chain
-    joined = pieces.join(
+    within = pieces.filter(pieces.start.year() == pieces.end.year())
+    within = within.mutate(_year=within.start.year().cast("int32"))
+    one = within.join(years, within._year == years.year).drop("_year")
+    one = one.mutate(part_start=one.start, part_end=one.end)
+    across = pieces.filter(pieces.start.year() != pieces.end.year())
+    many = across.join(
         years,
-        [pieces.start <= years.year_last, pieces.end >= years.year_first],
+        [across.start <= years.year_last, across.end >= years.year_first],
     )
-    return joined.mutate(
-        part_start=ibis.greatest(joined.start, joined.year_first),
-        part_end=ibis.least(joined.end, joined.year_last),
+    many = many.mutate(
+        part_start=ibis.greatest(many.start, many.year_first),
+        part_end=ibis.least(many.end, many.year_last),
     )
+    return one.union(many.select(one.columns))
 
 
 def _clip_to_followup(periods: ir.Table, spells: ir.Table, keep: Sequence[str]) -> ir.Table:
@@ -137,7 +147,9 @@ def build_lines(
 
     # 2. Periods counted by the union of their days: working-day services (a `days` value is
     #    ignored) and care-day rows without `days`. Overlaps of one child and service count once:
-    #    merge them into islands (gaps and islands over the periods sorted by start).
+    #    in order of start, each period keeps only its days after the furthest end of the periods
+    #    before it, [max(start, reach + 1), end]. These pieces are disjoint and their union is the
+    #    union of the periods, so their days can simply be added up.
     plain = periods.filter(~with_days).select("person", "service", "start", "end")
     order = ibis.window(
         group_by=[plain.person, plain.service],
@@ -145,23 +157,16 @@ def build_lines(
         rows=(None, -1),
     )
     flagged = plain.mutate(reach=plain.end.max().over(order))
-    flagged = flagged.mutate(
-        new_island=ibis.ifelse(
-            flagged.reach.isnull() | (flagged.start > flagged.reach + ONE_DAY), 1, 0
-        )
-    )
-    running = ibis.window(
-        group_by=[flagged.person, flagged.service],
-        order_by=[flagged.start, flagged.end],
-        rows=(None, 0),
-    )
-    flagged = flagged.mutate(island=flagged.new_island.sum().over(running))
-    islands = flagged.group_by(["person", "service", "island"]).aggregate(
-        start=flagged.start.min(), end=flagged.end.max()
+    fresh = flagged.reach.isnull() | (flagged.start > flagged.reach)
+    pieces = flagged.filter(flagged.reach.isnull() | (flagged.end > flagged.reach)).select(
+        "person",
+        "service",
+        start=ibis.ifelse(fresh, flagged.start, flagged.reach + ONE_DAY),
+        end=flagged.end,
     )
 
     # 3. Their days in follow-up, cut by year, counted in calendar days or working days.
-    in_followup = _clip_to_followup(islands, spells, ["person", "service"])
+    in_followup = _clip_to_followup(pieces, spells, ["person", "service"])
     parts = _split_by_year(in_followup, years)
     first_day = days.select(d_first=days.day, wb_first=days.working_before)
     after_last = days.select(d_after=days.day, wb_after=days.working_before)
@@ -311,7 +316,8 @@ def compute(
     if missing_pairs:
         raise MissingPrice(sorted((row["year"], row["service"]) for row in missing_pairs))
     child_years = build_child_years(spells_t, years_t, lines_table)
+    # No ORDER BY: the order of rows is not part of the result (the statement sorts its lines).
     return EngineResult(
-        child_years=con.to_pyarrow(child_years.order_by(["year", "person"])),
-        lines=con.to_pyarrow(lines_table.order_by(["year", "person", "service"])),
+        child_years=con.to_pyarrow(child_years),
+        lines=con.to_pyarrow(lines_table),
     )

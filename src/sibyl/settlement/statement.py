@@ -122,6 +122,8 @@ def settle(
         )
         for row in result.child_years.to_pylist()
     ]
+    lines.sort(key=lambda row: (row.year, row.person, row.service))
+    child_years.sort(key=lambda row: (row.year, row.person))
     totals = _totals(contract, child_years, years, as_of, paid_before)
     return Statement(
         contract=contract.label,
