@@ -107,6 +107,8 @@ def import_register_command(
 ) -> None:
     """Validate, pseudonymise and store a register extract in one transaction."""
     _store()
+    from django.utils.timezone import localtime
+
     from sibyl.contract import load_contract
     from sibyl.web.store.imports import import_register
 
@@ -116,10 +118,10 @@ def import_register_command(
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as progress:
-        task = progress.add_task("Storing episodes", total=None)
+        task = progress.add_task("Storing episodes", total=None, visible=False)
 
         def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+            progress.update(task, completed=done, total=total, visible=True)
 
         result = import_register(
             file,
@@ -133,7 +135,8 @@ def import_register_command(
     if result.already_imported:
         console.print(
             f"{file}: this file (SHA-256 {imported.sha256[:12]}…) was already imported on "
-            f"{imported.imported_at:%Y-%m-%d %H:%M} as import {imported.id}; nothing changed.",
+            f"{localtime(imported.imported_at):%Y-%m-%d %H:%M} as import {imported.id}; "
+            "nothing changed.",
             highlight=False,
         )
         return
@@ -329,14 +332,17 @@ def audit_verify() -> None:
 def audit_show(last: Annotated[int, typer.Option(help="How many entries.")] = 20) -> None:
     """Show the newest audit entries."""
     _store()
+    from django.utils.timezone import localtime
+
     from sibyl.web.audit.models import AuditEntry
 
-    table = Table(title="Audit log", title_justify="left")
+    table = Table(title="Audit log (local time)", title_justify="left")
     for column in ("id", "at", "actor", "action", "object", "details"):
         table.add_column(column, overflow="fold")
     for entry in reversed(list(AuditEntry.objects.order_by("-id")[:last])):
         table.add_row(
-            str(entry.id), f"{entry.at:%Y-%m-%d %H:%M:%S}", Text(entry.actor), entry.action,
+            str(entry.id), f"{localtime(entry.at):%Y-%m-%d %H:%M:%S}", Text(entry.actor),
+            entry.action,
             Text(f"{entry.object_type} {entry.object_id}".strip()), Text(str(entry.details)),
         )  # fmt: skip
     console.print(table)
