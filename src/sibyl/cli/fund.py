@@ -1,0 +1,91 @@
+"""``sibyl fund irr/cap``, ``sibyl savings`` and ``sibyl simulate``: the fund's returns, the return
+cap, the savings case and the Monte Carlo, file in, no database."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sibyl.cli import app
+from sibyl.cli.common import console, parse_option_date
+from sibyl.errors import SibylInputError
+from sibyl.finance.cap import apply_cap
+from sibyl.finance.cashflows import investor_flows, read_cashflows
+from sibyl.finance.irr import moic, xirr
+from sibyl.money import parse_decimal
+
+fund_app = typer.Typer(
+    help="The fund: investors' XIRR, the multiple and the return cap.", no_args_is_help=True
+)
+app.add_typer(fund_app, name="fund")
+
+CashflowsArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="Cash flows: date, amount (investors' view: contributions negative), optional "
+        "kind and investor.",
+        dir_okay=False,
+    ),
+]
+
+
+def _parse_money_option(text: str, option: str) -> Decimal:
+    try:
+        return parse_decimal(text)
+    except ValueError:
+        raise SibylInputError(
+            f"{option} {text!r} is not an amount", None, "write euros, e.g. 250000.00"
+        ) from None
+
+
+@fund_app.command("irr")
+def irr_command(
+    cashflows: CashflowsArgument,
+    investor: Annotated[
+        str | None, typer.Option(help="Only this investor's flows (the column investor).")
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also print the multiple and the totals.")
+    ] = False,
+) -> None:
+    """Print the investors' XIRR (actual dates) as a decimal fraction, e.g. 0.0812."""
+    flows = investor_flows(read_cashflows(cashflows), investor)
+    rate = xirr(flows)
+    typer.echo(f"{rate:.10f}")
+    if verbose:
+        paid = -sum((f.amount for f in flows if f.amount < 0), Decimal(0))
+        back = sum((f.amount for f in flows if f.amount > 0), Decimal(0))
+        typer.echo(
+            f"contributions {paid:.2f}, distributions {back:.2f}, multiple {moic(flows):.4f}"
+        )
+
+
+@fund_app.command("cap")
+def cap_command(
+    cashflows: CashflowsArgument,
+    amount: Annotated[str, typer.Option(help="The computed outcome payment, euros.")],
+    on: Annotated[str, typer.Option("--date", help="The payment date (YYYY-MM-DD).")],
+    lag_days: Annotated[
+        int, typer.Option(help="Days from the city's payment to the distribution.", min=0)
+    ] = 0,
+    cap: Annotated[str, typer.Option(help="The return cap as a fraction.")] = "0.08",
+) -> None:
+    """The cap headroom and the payable amount of a proposed outcome payment."""
+    flows = investor_flows(read_cashflows(cashflows))
+    pay_date = parse_option_date(on, "--date")
+    assert pay_date is not None
+    result = apply_cap(
+        flows,
+        _parse_money_option(amount, "--amount"),
+        pay_date,
+        _parse_money_option(cap, "--cap"),
+        lag_days,
+    )
+    typer.echo(f"computed {result.computed:.2f}")
+    typer.echo(f"headroom {result.headroom:.2f}")
+    typer.echo(f"payable {result.payable:.2f}")
+    if result.withheld > 0:
+        console.print(f"{result.withheld:.2f} is above the return cap and is not invoiced.")
