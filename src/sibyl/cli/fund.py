@@ -89,3 +89,88 @@ def cap_command(
     typer.echo(f"payable {result.payable:.2f}")
     if result.withheld > 0:
         console.print(f"{result.withheld:.2f} is above the return cap and is not invoiced.")
+
+
+ScenarioOption = Annotated[
+    str,
+    typer.Option(help="A scenario YAML file, or a built-in scenario name (helsinki-base)."),
+]
+
+
+@app.command("savings")
+def savings_command(
+    scenario: ScenarioOption = "helsinki-base",
+    calibrate: Annotated[
+        str | None,
+        typer.Option(help="Scale the counterfactual so that the gross saving is this (euros)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to write the calibrated scenario (with --calibrate).", dir_okay=False
+        ),
+    ] = None,
+) -> None:
+    """The savings case per year (DOMAIN.md 3.6), or calibrate it to a total gross saving."""
+    from rich.table import Table
+
+    from sibyl.finance.savings import calibrate_scale, gross_saving_exact, savings_case
+    from sibyl.finance.scenario import load_scenario, write_with_scale
+
+    loaded = load_scenario(scenario)
+    if calibrate is not None:
+        if out is None:
+            raise SibylInputError(
+                "--calibrate needs --out", None, "name the scenario file to write with --out"
+            )
+        target = _parse_money_option(calibrate, "--calibrate")
+        scale = calibrate_scale(loaded, target)
+        note = (
+            f"Calibrated by `sibyl savings --calibrate {target}`: with this scale the expected "
+            f"gross saving of the cohort over the whole project is EUR {target} "
+            "(seed: Helsinki Lapset SIB estimated savings EUR 7.7 M, hankintakeino.fi)."
+        )
+        write_with_scale(loaded, scale, note, out)
+        check = load_scenario(out)
+        typer.echo(f"scale {scale}")
+        typer.echo(f"gross saving {gross_saving_exact(check):.2f}")
+        typer.echo(f"wrote {out}")
+        return
+    case = savings_case(loaded)
+    table = Table(title=f"Savings case: {loaded.name} (expected values, EUR)")
+    for name in (
+        "year",
+        "child-years",
+        "counterfactual",
+        "with intervention",
+        "gross saving",
+        "outcome payments",
+        "city costs",
+        "net saving",
+    ):
+        table.add_column(name, justify="right")
+    for y in case.years:
+        table.add_row(
+            str(y.year),
+            f"{y.child_years:.1f}",
+            f"{y.counterfactual_cost:,.0f}",
+            f"{y.with_intervention_cost:,.0f}",
+            f"{y.gross_saving:,.0f}",
+            f"{y.outcome_payments:,.0f}",
+            f"{y.city_costs:,.0f}",
+            f"{y.net_saving:,.0f}",
+        )
+    table.add_row(
+        "total",
+        f"{case.total('child_years'):.1f}",
+        f"{case.total('counterfactual_cost'):,.0f}",
+        f"{case.total('with_intervention_cost'):,.0f}",
+        f"{case.total('gross_saving'):,.0f}",
+        f"{case.total('outcome_payments'):,.0f}",
+        f"{case.total('city_costs'):,.0f}",
+        f"{case.total('net_saving'):,.0f}",
+    )
+    console.print(table)
+    console.print(
+        "Outcome payments are expected values before the return cap; `sibyl simulate` applies it."
+    )
