@@ -174,3 +174,58 @@ def savings_command(
     console.print(
         "Outcome payments are expected values before the return cap; `sibyl simulate` applies it."
     )
+
+
+@app.command("simulate")
+def simulate_command(
+    scenario: ScenarioOption = "helsinki-base",
+    runs: Annotated[int, typer.Option(help="Number of Monte Carlo runs.", min=1)] = 10_000,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed (default: the scenario's).", min=0)
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (results do not depend on it).", min=1)
+    ] = 1,
+) -> None:
+    """Monte Carlo of the cohort: outcome payments, investors' IRR after the cap, city savings."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.table import Table
+
+    from sibyl.cli.common import err_console
+    from sibyl.finance.montecarlo import simulate
+    from sibyl.finance.scenario import load_scenario
+
+    loaded = load_scenario(scenario)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("simulating", total=runs)
+        result = simulate(
+            loaded, runs, seed, workers=workers, progress=lambda k: progress.advance(task, k)
+        )
+    summary = result.summary()
+    table = Table(
+        title=f"Monte Carlo: {loaded.name}, {runs:,} runs, seed "
+        f"{loaded.seed if seed is None else seed}"
+    )
+    table.add_column("measure")
+    for q in (5, 25, 50, 75, 95):
+        table.add_column(f"P{q}", justify="right")
+    for name, values in result.percentiles().items():
+        fmt = "{:.4f}" if "IRR" in name else "{:,.0f}"
+        table.add_row(name, *(fmt.format(v) for v in values))
+    console.print(table)
+    console.print(f"P(investors lose capital): {summary['p_investors_lose_capital']:.4f}")
+    console.print(
+        f"P(city pays more than it saves): {summary['p_city_pays_more_than_it_saves']:.4f}"
+    )
+    console.print(f"P(return cap binds): {summary['p_cap_binds']:.4f}")
+    console.print(
+        f"Mean outcome payments after the cap EUR {summary['mean_outcome_payments']:,.0f}; "
+        f"mean net saving EUR {summary['mean_net_saving']:,.0f}."
+    )

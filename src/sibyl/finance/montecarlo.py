@@ -1,0 +1,326 @@
+"""Monte Carlo of the cohort, the settlement, the return cap and the investors' IRR (NumPy,
+vectorised, in batches, seeded).
+
+One run draws, for each of the cohort's children: the enrolment year (the scenario's pace), the
+enrolment day (uniform in the year), the age at enrolment, and the year and day of leaving
+follow-up (``dropout_per_year``, uniform day). Then, for each year to the end of follow-up and
+each of the nine services, whether the child uses the service (probability by age, lowered by the
+intervention's effect) and, when used, the scenario's units for that age.
+
+**Settlement, as the contract's rules, in integer cents.** A child-year's deduction lines are
+``units × unit price`` rounded half up (:func:`sibyl.finance.savings.line_table`, exact contract
+prices); payment = ``max(0, base − Σ lines)`` per child-year (per-child-year netting, floor at
+zero), summed over the cohort. *Approximation:* service periods are not simulated day by day; the
+register's units are replaced by "units per year when used", and in a partial year (enrolment or
+exit) both the base and the deduction are the full-year amounts times ``follow-up days ÷ days of
+the year``, rounded half up to cents (DOMAIN.md 3.3 pro-rates the base the same way).
+
+**Fund and cap.** The payment for year ``y`` is paid on the scenario's payment date in ``y + 1``
+and distributed to investors ``distribution_lag_days`` later. Each year's payable amount is
+``min(computed, headroom)``, the headroom coming from the net present value at the cap rate of
+the investors' flows so far (the same rule as :mod:`sibyl.finance.cap`, here in float64 for all
+runs at once; the exact cent-by-cent solver is for real statements). The investors' flows are the
+scenario's capital calls (negative) and these distributions; their XIRR (actual/365) is solved
+for all runs at once by bisection.
+
+**The city.** Gross saving of a run = expected counterfactual cost of the run's child-years (the
+counterfactual is not observable, so its expectation is used) − the run's priced use; net saving =
+gross saving − outcome payments after the cap − the city's own costs. "The city pays more than it
+saves" means net saving < 0.
+
+Batches use ``SeedSequence(seed).spawn``: batch ``i`` always gets the same stream, so results are
+the same for any number of worker processes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from sibyl.contract import Contract, load_contract
+from sibyl.finance.savings import days_in_year, line_table, probability_table
+from sibyl.finance.scenario import MAX_AGE, MIN_AGE, Scenario
+from sibyl.money import round_half_up_div, to_cents
+
+AGES = MAX_AGE - MIN_AGE + 1
+
+
+@dataclass
+class Model:
+    """Everything a batch needs, as arrays (picklable for worker processes)."""
+
+    children: int
+    years: np.ndarray  # (Y,)
+    days: np.ndarray  # (Y,) days of each year
+    base_cents: np.ndarray  # (Y,)
+    lookup: np.ndarray  # (Y, AGES, 512) full-year deduction cents by the code of services used
+    thresholds: np.ndarray  # (AGES, 9) uint32: used if a uniform uint32 < threshold
+    cf_expected: np.ndarray  # (Y, AGES) expected counterfactual cents of a full child-year
+    base_by_days: np.ndarray  # (Y, 367) the base in cents for 0..366 follow-up days, half up
+    pace_years: np.ndarray  # enrolment years
+    pace_cum: np.ndarray  # cumulative shares
+    ages: np.ndarray
+    age_cum: np.ndarray
+    dropout: float
+    # the fund
+    call_days: np.ndarray  # days since origin of the capital calls
+    call_cents: np.ndarray
+    distribution_days: np.ndarray  # (Y,) days since origin of each year's distribution
+    cap: float
+    city_costs_cents: int
+
+
+def build_model(scenario: Scenario, contract: Contract | None = None) -> Model:
+    contract = contract or load_contract(scenario.contract)
+    years = scenario.years
+    lines = line_table(contract, scenario)  # (Y, AGES, 9) int64
+    codes = np.arange(512)
+    bits = (codes[:, None] >> np.arange(9)[None, :]) & 1  # (512, 9)
+    lookup = np.einsum("yas,cs->yac", lines, bits).astype(np.int64)
+    p_with = probability_table(scenario, counterfactual=False)
+    p_cf = probability_table(scenario, counterfactual=True)
+    thresholds = np.minimum(np.floor(p_with * 2.0**32), 2.0**32 - 1).astype(np.uint32)
+    origin = scenario.capital_calls[0].date if scenario.capital_calls else date(years[0], 1, 1)
+    lag = timedelta(days=scenario.distribution_lag_days)
+    distribution_days = np.array(
+        [(scenario.payment_date(y) + lag - origin).days for y in years], dtype=np.float64
+    )
+    base_cents = [to_cents(contract.base_per_child_year(y)) for y in years]
+    pace_years = np.array(sorted(scenario.enrolment_pace))
+    ages = np.array(sorted(scenario.age_at_enrolment))
+    return Model(
+        children=scenario.children,
+        years=np.array(years),
+        days=np.array([days_in_year(y) for y in years], dtype=np.int64),
+        base_cents=np.array(base_cents, dtype=np.int64),
+        lookup=lookup,
+        thresholds=thresholds,
+        cf_expected=(p_cf[None, :, :] * lines).sum(-1),
+        base_by_days=np.array(
+            [
+                [round_half_up_div(base * d, days_in_year(y)) for d in range(367)]
+                for y, base in zip(years, base_cents, strict=True)
+            ],
+            dtype=np.int64,
+        ),
+        pace_years=pace_years,
+        pace_cum=np.cumsum([float(scenario.enrolment_pace[y]) for y in pace_years]),
+        ages=ages,
+        age_cum=np.cumsum([float(scenario.age_at_enrolment[a]) for a in ages]),
+        dropout=float(scenario.dropout_per_year),
+        call_days=np.array([(f.date - origin).days for f in scenario.capital_calls], float),
+        call_cents=np.array([to_cents(f.amount) for f in scenario.capital_calls], np.int64),
+        distribution_days=distribution_days,
+        cap=float(scenario.cap),
+        city_costs_cents=to_cents(scenario.city_costs_per_year),
+    )
+
+
+def _pick(rng: np.random.Generator, cum: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    index = np.searchsorted(cum / cum[-1], rng.random(shape), side="right")
+    return np.minimum(index, cum.size - 1)
+
+
+def _half_up(numerator: np.ndarray, denominator: np.ndarray | int) -> np.ndarray:
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+@dataclass
+class Batch:
+    computed: np.ndarray  # (runs, Y) cents, outcome payments before the cap
+    use_cents: np.ndarray  # (runs,) priced use of the cohort (with intervention)
+    cf_cents: np.ndarray  # (runs,) expected counterfactual cost of the run's child-years
+
+
+def simulate_batch(model: Model, seed: np.random.SeedSequence, runs: int) -> Batch:
+    """One batch of ``runs`` runs: the cohort's outcome payments per year, before the cap."""
+    rng = np.random.Generator(np.random.SFC64(seed))
+    n = model.children
+    shape = (runs, n)
+    n_years = len(model.years)
+    year_start = np.concatenate([[0], np.cumsum(model.days)])  # day numbers from 1 Jan, year 0
+    first_year = int(model.years[0])
+    enrol_yi = model.pace_years[_pick(rng, model.pace_cum, shape)] - first_year
+    enrol_day = np.floor(rng.random(shape) * model.days[enrol_yi]).astype(np.int64)
+    enrol = year_start[enrol_yi] + enrol_day
+    age_offset = model.ages[_pick(rng, model.age_cum, shape)] - enrol_yi - MIN_AGE
+    if model.dropout > 0:
+        exit_yi = np.minimum(enrol_yi + rng.geometric(model.dropout, size=shape), n_years)
+    else:
+        exit_yi = np.full(shape, n_years, dtype=np.int64)
+    exit_days = np.concatenate([model.days, [1]])[exit_yi]
+    exit_at = year_start[exit_yi] + np.floor(rng.random(shape) * exit_days).astype(np.int64)
+    exit_at = np.where(exit_yi >= n_years, year_start[-1], exit_at)  # in follow-up to the end
+    enrol, exit_at = enrol.astype(np.int32), exit_at.astype(np.int32)
+    age_offset = age_offset.astype(np.int32)
+
+    services = model.thresholds.shape[1]
+    varying = [
+        s for s in range(services) if (model.thresholds[:, s] != model.thresholds[-1, s]).any()
+    ]
+    computed = np.zeros((runs, n_years), dtype=np.int64)
+    use = np.zeros(runs, dtype=np.int64)
+    cf = np.zeros(runs, dtype=np.float64)
+    for yi in range(n_years):
+        days = int(model.days[yi])
+        fdays = np.minimum(exit_at, year_start[yi + 1]) - np.maximum(enrol, year_start[yi])
+        np.maximum(fdays, 0, out=fdays)
+        if not fdays.any():
+            continue
+        age_index = np.clip(age_offset + yi, 0, AGES - 1)
+        # One uniform uint32 per child and service, compared with the service's threshold for
+        # the child's age (a scalar for the services whose threshold is the same at every
+        # age); the services used make a 9-bit code for the lookup table of deductions.
+        raw = rng.bit_generator.random_raw((runs * n * services + 1) // 2)
+        uniform = raw.view(np.uint32)[: runs * n * services].reshape(services, runs, n)
+        code = np.zeros(shape, dtype=np.uint16)
+        for service in range(services):
+            if service in varying:
+                threshold = np.take(model.thresholds[:, service], age_index)
+            elif model.thresholds[-1, service]:
+                threshold = model.thresholds[-1, service]
+            else:
+                continue  # never used
+            code |= (uniform[service] < threshold).astype(np.uint16) << service
+        deduction = model.lookup[yi][age_index, code]
+        # Partial years (and children not in follow-up, 0 days): pro rata, half up, in cents.
+        partial = np.nonzero(fdays != days)
+        deduction[partial] = _half_up(deduction[partial] * fdays[partial].astype(np.int64), days)
+        base = np.take(model.base_by_days[yi], fdays)
+        computed[:, yi] = np.maximum(base - deduction, 0).sum(1)
+        use += deduction.sum(1)
+        cf += (np.take(model.cf_expected[yi], age_index) * fdays).sum(1) / days
+    return Batch(computed, use, cf)
+
+
+def apply_cap_vectorised(model: Model, computed: np.ndarray) -> np.ndarray:
+    """Payable cents per run and year: each year ``min(computed, headroom at the cap)``."""
+    factor = (1 + model.cap) ** (model.distribution_days / 365)  # value at t of 1 at origin
+    npv = -(model.call_cents / (1 + model.cap) ** (model.call_days / 365)).sum()
+    npv = np.full(computed.shape[0], npv, dtype=np.float64)
+    payable = np.zeros_like(computed)
+    for yi in range(computed.shape[1]):
+        headroom = np.floor(np.maximum(-npv, 0) * factor[yi] * (1 - 1e-12)).astype(np.int64)
+        payable[:, yi] = np.minimum(computed[:, yi], headroom)
+        npv += payable[:, yi] / factor[yi]
+    return payable
+
+
+def irr_vectorised(model: Model, payable: np.ndarray, iterations: int = 80) -> np.ndarray:
+    """The investors' XIRR of each run (capital calls and the payable distributions).
+
+    Bisection on ``(-0.9999, 10)``; a run with no distributions at all gets -1 (all lost).
+    """
+    times = np.concatenate([model.call_days, model.distribution_days]) / 365
+    amounts = np.concatenate(
+        [np.broadcast_to(-model.call_cents, (payable.shape[0], model.call_cents.size)), payable],
+        axis=1,
+    ).astype(np.float64)
+    low = np.full(payable.shape[0], -0.9999)
+    high = np.full(payable.shape[0], 10.0)
+    for _ in range(iterations):
+        middle = (low + high) / 2
+        npv = (amounts / (1 + middle[:, None]) ** times[None, :]).sum(1)
+        positive = npv > 0  # NPV falls as the rate rises: the root is above middle
+        low = np.where(positive, middle, low)
+        high = np.where(positive, high, middle)
+    rate = (low + high) / 2
+    return np.where(payable.sum(1) > 0, rate, -1.0)
+
+
+@dataclass
+class Result:
+    """All runs: cents arrays, runs in batch order."""
+
+    years: np.ndarray
+    computed: np.ndarray  # (runs, Y)
+    payable: np.ndarray  # (runs, Y)
+    irr: np.ndarray  # (runs,)
+    gross_saving: np.ndarray  # (runs,) cents
+    net_saving: np.ndarray  # (runs,) cents
+    contributions: int  # cents
+
+    @property
+    def runs(self) -> int:
+        return self.computed.shape[0]
+
+    def summary(self) -> dict[str, float]:
+        paid = self.payable.sum(1)
+        return {
+            "runs": self.runs,
+            "p_investors_lose_capital": float((paid < self.contributions).mean()),
+            "p_city_pays_more_than_it_saves": float((self.net_saving < 0).mean()),
+            "p_cap_binds": float((self.payable.sum(1) < self.computed.sum(1)).mean()),
+            "mean_outcome_payments": float(paid.mean()) / 100,
+            "mean_irr": float(self.irr.mean()),
+            "mean_net_saving": float(self.net_saving.mean()) / 100,
+        }
+
+    def percentiles(self, qs=(5, 25, 50, 75, 95)) -> dict[str, np.ndarray]:
+        return {
+            "outcome payments after the cap (EUR)": np.percentile(self.payable.sum(1), qs) / 100,
+            "outcome payments before the cap (EUR)": np.percentile(self.computed.sum(1), qs) / 100,
+            "investors' IRR": np.percentile(self.irr, qs),
+            "city's gross saving (EUR)": np.percentile(self.gross_saving, qs) / 100,
+            "city's net saving (EUR)": np.percentile(self.net_saving, qs) / 100,
+        }
+
+
+def _batch_job(args: tuple[Model, np.random.SeedSequence, int]) -> Batch:
+    return simulate_batch(*args)
+
+
+def simulate(
+    scenario: Scenario,
+    runs: int,
+    seed: int | None = None,
+    *,
+    batch_size: int | None = None,
+    workers: int = 1,
+    contract: Contract | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Result:
+    """``runs`` runs of the scenario. Same ``seed`` and ``batch_size``: same result, for any
+    number of ``workers`` (processes)."""
+    model = build_model(scenario, contract)
+    size = batch_size or scenario.batch_size
+    seed = scenario.seed if seed is None else seed
+    sizes = [min(size, runs - start) for start in range(0, runs, size)]
+    seeds = np.random.SeedSequence(seed).spawn(len(sizes))
+    jobs = [(model, s, k) for s, k in zip(seeds, sizes, strict=True)]
+    batches: list[Batch] = []
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            for batch in pool.map(_batch_job, jobs):
+                batches.append(batch)
+                if progress:
+                    progress(batch.computed.shape[0])
+    else:
+        for job in jobs:
+            batches.append(_batch_job(job))
+            if progress:
+                progress(job[2])
+    computed = np.concatenate([b.computed for b in batches])
+    use = np.concatenate([b.use_cents for b in batches])
+    cf = np.concatenate([b.cf_cents for b in batches])
+    payable = apply_cap_vectorised(model, computed)
+    gross = np.rint(cf).astype(np.int64) - use
+    own = model.city_costs_cents * len(model.years)
+    return Result(
+        years=model.years,
+        computed=computed,
+        payable=payable,
+        irr=irr_vectorised(model, payable),
+        gross_saving=gross,
+        net_saving=gross - payable.sum(1) - own,
+        contributions=int(model.call_cents.sum()),
+    )
+
+
+def default_workers() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)), 8))

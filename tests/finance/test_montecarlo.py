@@ -1,0 +1,106 @@
+"""The Monte Carlo: reproducible for a seed, its mean converging to the analytic expectation, and
+its vectorised cap and IRR agreeing with the exact ones."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+from decimal import Decimal
+
+import numpy as np
+import pytest
+import pyxirr
+from test_irr_cap import run
+
+from sibyl.finance.cap import apply_cap
+from sibyl.finance.cashflows import make_flow
+from sibyl.finance.montecarlo import build_model, simulate
+from sibyl.finance.savings import gross_saving_exact, savings_case
+from sibyl.finance.scenario import load_scenario
+from sibyl.money import from_cents
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_scenario("helsinki-base")
+
+
+@pytest.fixture(scope="module")
+def small(base):
+    """30 children enrolled in 2020, followed 2020–2022, no dropout."""
+    scenario = copy.copy(base)
+    scenario.children = 30
+    scenario.enrolment_pace = {2020: Decimal(1)}
+    scenario.followup_end_year = 2022
+    return scenario
+
+
+def test_same_seed_same_result_for_any_number_of_workers(base):
+    one = simulate(base, 300, seed=11, batch_size=100)
+    again = simulate(base, 300, seed=11, batch_size=100)
+    two = simulate(base, 300, seed=11, batch_size=100, workers=2)
+    other = simulate(base, 300, seed=12, batch_size=100)
+    assert np.array_equal(one.computed, again.computed)
+    assert np.array_equal(one.computed, two.computed)
+    assert np.array_equal(one.irr, two.irr)
+    assert not np.array_equal(one.computed, other.computed)
+
+
+def test_mean_converges_to_the_analytic_expectation(small):
+    # The analytic expectation (savings.savings_case) enumerates the 2^k combinations of services
+    # per child-year; the Monte Carlo mean must be within 4 standard errors of it every year,
+    # and the error must shrink as the runs grow (16× the runs: the standard error ÷ 4).
+    expected = np.array([float(y.outcome_payments) for y in savings_case(small).years]) * 100
+    result = simulate(small, 8000, seed=5, batch_size=2000)
+    mean = result.computed.mean(0)
+    se = result.computed.std(0, ddof=1) / np.sqrt(result.runs)
+    assert np.all(np.abs(mean - expected) < 4 * se), (mean - expected) / se
+    gross = float(gross_saving_exact(small)) * 100
+    gross_se = result.gross_saving.std(ddof=1) / np.sqrt(result.runs)
+    assert abs(result.gross_saving.mean() - gross) < 4 * gross_se
+    few = simulate(small, 500, seed=6, batch_size=500)
+    assert se[0] < few.computed[:, 0].std(ddof=1) / np.sqrt(500) / 3
+
+
+def test_vectorised_cap_matches_the_exact_cap(base):
+    result = simulate(base, 20, seed=3, batch_size=20)
+    model = build_model(base)
+    lag = timedelta(days=base.distribution_lag_days)
+    for r in range(3):
+        flows = [make_flow(f.date, f.amount, "contribution") for f in base.capital_calls]
+        for yi, year in enumerate(base.years):
+            capped = apply_cap(
+                flows,
+                from_cents(int(result.computed[r, yi])),
+                base.payment_date(year),
+                base.cap,
+                base.distribution_lag_days,
+            )
+            assert abs(int(capped.payable * 100) - int(result.payable[r, yi])) <= 1
+            flows.append(make_flow(base.payment_date(year) + lag, capped.payable, "distribution"))
+        dates = [f.date for f in flows]
+        amounts = [float(f.amount) for f in flows]
+        assert result.irr[r] == pytest.approx(pyxirr.xirr(dates, amounts), abs=1e-7)
+    assert model.cap == pytest.approx(0.08)
+
+
+def test_vectorised_irr_matches_pyxirr_without_the_cap(base):
+    scenario = copy.copy(base)
+    scenario.cap = Decimal("5")
+    result = simulate(scenario, 10, seed=4, batch_size=10)
+    assert np.array_equal(result.payable, result.computed)
+    lag = timedelta(days=base.distribution_lag_days)
+    for r in range(3):
+        dates = [f.date for f in base.capital_calls] + [
+            base.payment_date(y) + lag for y in base.years
+        ]
+        amounts = [-float(f.amount) for f in base.capital_calls] + list(result.payable[r] / 100)
+        assert result.irr[r] == pytest.approx(pyxirr.xirr(dates, amounts), abs=1e-7)
+
+
+def test_simulate_cli__summary_table():
+    code, out, err = run("simulate", "--scenario", "helsinki-base", "--runs", "200", "--seed", "1")
+    assert code == 0, err
+    assert "P(investors lose capital)" in out
+    assert "P(city pays more than it saves)" in out
+    assert "investors' IRR" in out
