@@ -187,10 +187,9 @@ def simulate_batch(model: Model, seed: np.random.SeedSequence, runs: int) -> Bat
             else:
                 continue  # never used
             code |= (uniform[service] < threshold).astype(np.uint16) << service
-        deduction = model.lookup[yi][age_index, code]
-        # Partial years (and children not in follow-up, 0 days): pro rata, half up, in cents.
-        partial = np.nonzero(fdays != days)
-        deduction[partial] = _half_up(deduction[partial] * fdays[partial].astype(np.int64), days)
+        full = np.take(model.lookup[yi].ravel(), age_index * model.lookup.shape[2] + code)
+        # Pro rata for partial years (and 0 for children not in follow-up), half up, in cents.
+        deduction = np.where(fdays == days, full, _half_up(full * fdays, days))
         base = np.take(model.base_by_days[yi], fdays)
         computed[:, yi] = np.maximum(base - deduction, 0).sum(1)
         use += deduction.sum(1)
