@@ -196,7 +196,7 @@ def _words(names: Iterable[str]) -> str:
 
 def age(referral: Referral, contract: Contract) -> CriterionResult:
     """DOMAIN.md 2.1: at least ``min_age_years`` and not yet ``max_age_years`` on the referral
-    date."""
+    date, the age by :func:`age_on` (29 February: :data:`LEAP_DAY_BIRTHDAY_IN_COMMON_YEAR`)."""
     day = referral.referred_on
     low = parameter_on(contract, "min_age_years", day)
     high = parameter_on(contract, "max_age_years", day)

@@ -204,3 +204,11 @@ def test_screen__help_names_the_options(tmp_path: Path) -> None:
     assert result.returncode == 0
     for option in ("--contract", "--out", "--register", "--as-of"):
         assert option in result.stdout
+
+
+def test_screen__warns_of_referrals_after_the_extract(referrals: Path) -> None:
+    (referrals / "extract.csv").write_text("hetu;service;start;end\n", encoding="utf-8")
+    args = ["--register", "extract.csv", "--as-of", "2022-08-31"]
+    result = run("screen", "referrals.csv", "--out", "d.csv", *args, cwd=referrals)
+    assert result.returncode == 0, result.stderr
+    assert "warning: 3 referral(s) are dated after the extract's as-of date" in result.stderr

@@ -127,7 +127,8 @@ def screen_command(
         if later:
             err_console.print(
                 f"warning: {later} referral(s) are dated after the extract's as-of date "
-                f"{as_of_date}; their ongoing services are those of the as-of date.",
+                f"{as_of_date}; the extract cannot show services that started after that "
+                "date, so use an extract taken on or after the latest referral date.",
                 highlight=False,
                 markup=False,
             )
