@@ -104,3 +104,17 @@ def test_simulate_cli__summary_table():
     assert "P(investors lose capital)" in out
     assert "P(city pays more than it saves)" in out
     assert "investors' IRR" in out
+
+
+def test_simulate_cli__writes_the_charts(tmp_path):
+    folder = tmp_path / "charts"
+    code, _out, err = run("simulate", "--runs", "100", "--charts", str(folder))
+    assert code == 0, err
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(
+        f"{chart}.{suffix}"
+        for chart in ("fund-cashflows", "cap", "fan", "irr")
+        for suffix in ("png", "svg")
+    )
+    assert (folder / "fan.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in (folder / "irr.svg").read_bytes()[:2000]

@@ -186,6 +186,10 @@ def simulate_command(
     workers: Annotated[
         int, typer.Option(help="Worker processes (results do not depend on it).", min=1)
     ] = 1,
+    charts: Annotated[
+        Path | None,
+        typer.Option(help="Write the charts (PNG and SVG) to this folder.", file_okay=False),
+    ] = None,
 ) -> None:
     """Monte Carlo of the cohort: outcome payments, investors' IRR after the cap, city savings."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -225,6 +229,11 @@ def simulate_command(
         f"P(city pays more than it saves): {summary['p_city_pays_more_than_it_saves']:.4f}"
     )
     console.print(f"P(return cap binds): {summary['p_cap_binds']:.4f}")
+    if charts is not None:
+        from sibyl.finance.charts import write_charts
+
+        written = write_charts(loaded, result, charts)
+        console.print(f"Charts: {len(written)} files in {charts}")
     console.print(
         f"Mean outcome payments after the cap EUR {summary['mean_outcome_payments']:,.0f}; "
         f"mean net saving EUR {summary['mean_net_saving']:,.0f}."
