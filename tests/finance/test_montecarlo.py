@@ -27,8 +27,9 @@ def base():
 
 @pytest.fixture(scope="module")
 def small(base):
-    """30 children enrolled in 2020, followed 2020–2022, no dropout."""
+    """30 children enrolled in 2020, followed 2020–2022, no dropout, a certain effect size."""
     scenario = copy.copy(base)
+    scenario.effect_size_sd = Decimal(0)
     scenario.children = 30
     scenario.enrolment_pace = {2020: Decimal(1)}
     scenario.followup_end_year = 2022
@@ -82,6 +83,20 @@ def test_vectorised_cap_matches_the_exact_cap(base):
         amounts = [float(f.amount) for f in flows]
         assert result.irr[r] == pytest.approx(pyxirr.xirr(dates, amounts), abs=1e-7)
     assert model.cap == pytest.approx(0.08)
+
+
+def test_uncertain_effect__spreads_the_results_around_the_same_mean(base, small):
+    # 200 children: the shared effect size moves a whole run, the children's own luck averages.
+    certain = copy.copy(small)
+    certain.children = 200
+    uncertain = copy.copy(certain)
+    uncertain.effect_size_sd = Decimal("0.15")
+    a = simulate(certain, 2000, seed=8, batch_size=1000)
+    b = simulate(uncertain, 2000, seed=8, batch_size=1000)
+    assert b.computed.sum(1).std() > 1.2 * a.computed.sum(1).std()
+    se = np.hypot(a.gross_saving.std(), b.gross_saving.std()) / np.sqrt(2000)
+    # Clipping at 0.95 is far from 0.40 ± 0.15, so the mean stays (within 4 standard errors).
+    assert abs(a.gross_saving.mean() - b.gross_saving.mean()) < 4 * se
 
 
 def test_vectorised_irr_matches_pyxirr_without_the_cap(base):

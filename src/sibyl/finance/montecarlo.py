@@ -5,7 +5,10 @@ One run draws, for each of the cohort's children: the enrolment year (the scenar
 enrolment day (uniform in the year), the age at enrolment, and the year and day of leaving
 follow-up (``dropout_per_year``, uniform day). Then, for each year to the end of follow-up and
 each of the nine services, whether the child uses the service (probability by age, lowered by the
-intervention's effect) and, when used, the scenario's units for that age.
+intervention's effect) and, when used, the scenario's units for that age. With
+``effect_size_sd`` above 0, each run first draws its own effect size (normal around
+``effect_size``, clipped to [-0.5, 0.95]): the uncertainty about the intervention is shared by
+all the children of a run, which is what makes the city's and the investors' results uncertain.
 
 **Settlement, as the contract's rules, in integer cents.** A child-year's deduction lines are
 ``units × unit price`` rounded half up (:func:`sibyl.finance.savings.line_table`, exact contract
@@ -60,6 +63,9 @@ class Model:
     base_cents: np.ndarray  # (Y,)
     lookup: np.ndarray  # (Y, AGES, 512) full-year deduction cents by the code of services used
     thresholds: np.ndarray  # (AGES, 9) uint32: used if a uniform uint32 < threshold
+    p_counterfactual: np.ndarray  # (AGES, 9) float
+    effect: float
+    effect_sd: float  # > 0: each run draws its own effect size (uncertainty shared by the cohort)
     cf_expected: np.ndarray  # (Y, AGES) expected counterfactual cents of a full child-year
     base_by_days: np.ndarray  # (Y, 367) the base in cents for 0..366 follow-up days, half up
     pace_years: np.ndarray  # enrolment years
@@ -100,6 +106,9 @@ def build_model(scenario: Scenario, contract: Contract | None = None) -> Model:
         base_cents=np.array(base_cents, dtype=np.int64),
         lookup=lookup,
         thresholds=thresholds,
+        p_counterfactual=p_cf,
+        effect=float(scenario.effect_size),
+        effect_sd=float(scenario.effect_size_sd),
         cf_expected=(p_cf[None, :, :] * lines).sum(-1),
         base_by_days=np.array(
             [
@@ -160,6 +169,14 @@ def simulate_batch(model: Model, seed: np.random.SeedSequence, runs: int) -> Bat
     age_offset = age_offset.astype(np.int32)
 
     services = model.thresholds.shape[1]
+    if model.effect_sd > 0:
+        # The run's effect size, shared by all its children: normal, clipped to [-0.5, 0.95].
+        effect = np.clip(rng.normal(model.effect, model.effect_sd, runs), -0.5, 0.95)
+        scaled = model.p_counterfactual[None, :, :] * (1 - effect)[:, None, None] * 2.0**32
+        run_thresholds = np.minimum(np.floor(scaled), 2.0**32 - 1).astype(np.uint32)
+        row = (np.arange(runs, dtype=np.int32) * AGES)[:, None]
+    else:
+        run_thresholds = None
     varying = [
         s for s in range(services) if (model.thresholds[:, s] != model.thresholds[-1, s]).any()
     ]
@@ -180,12 +197,18 @@ def simulate_batch(model: Model, seed: np.random.SeedSequence, runs: int) -> Bat
         uniform = raw.view(np.uint32)[: runs * n * services].reshape(services, runs, n)
         code = np.zeros(shape, dtype=np.uint16)
         for service in range(services):
-            if service in varying:
-                threshold = np.take(model.thresholds[:, service], age_index)
-            elif model.thresholds[-1, service]:
-                threshold = model.thresholds[-1, service]
-            else:
+            if not model.p_counterfactual[:, service].any():
                 continue  # never used
+            if run_thresholds is not None:
+                if service in varying:
+                    flat = run_thresholds[:, :, service].ravel()
+                    threshold = np.take(flat, row + age_index)
+                else:
+                    threshold = run_thresholds[:, -1, service][:, None]
+            elif service in varying:
+                threshold = np.take(model.thresholds[:, service], age_index)
+            else:
+                threshold = model.thresholds[-1, service]
             code |= (uniform[service] < threshold).astype(np.uint16) << service
         full = np.take(model.lookup[yi].ravel(), age_index * model.lookup.shape[2] + code)
         # Pro rata for partial years (and 0 for children not in follow-up), half up, in cents.

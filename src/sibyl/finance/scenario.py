@@ -50,6 +50,7 @@ class Scenario:
     followup_end_year: int
     dropout_per_year: Decimal
     effect_size: Decimal
+    effect_size_sd: Decimal
     price_growth: Decimal | None
     scale: Decimal
     # probability[service][age], units[service][age] (counterfactual, before ``scale``)
@@ -201,6 +202,7 @@ def parse_scenario(document: YamlDocument) -> Scenario:
         followup_end_year=int(r.value("cohort", "followup_end_year")),
         dropout_per_year=r.value("cohort", "dropout_per_year", low=_ZERO, high=_ONE),
         effect_size=r.value("intervention", "effect_size", low=_ZERO, high=_ONE),
+        effect_size_sd=r.value("intervention", "effect_size_sd", low=_ZERO, high=_ONE),
         price_growth=None if growth_node is None else r.value("prices", "price_growth"),
         scale=r.value("counterfactual", "scale", low=_ZERO),
         probability=probability,
