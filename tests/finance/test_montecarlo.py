@@ -14,7 +14,7 @@ from test_irr_cap import run
 
 from sibyl.finance.cap import apply_cap
 from sibyl.finance.cashflows import make_flow
-from sibyl.finance.montecarlo import build_model, simulate
+from sibyl.finance.montecarlo import build_model, irr_vectorised, simulate
 from sibyl.finance.savings import gross_saving_exact, savings_case
 from sibyl.finance.scenario import load_scenario
 from sibyl.money import from_cents
@@ -133,3 +133,17 @@ def test_simulate_cli__writes_the_charts(tmp_path):
     )
     assert (folder / "fan.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in (folder / "irr.svg").read_bytes()[:2000]
+
+
+def test_vectorised_irr__losses_and_nothing_back(base):
+    model = build_model(base)
+    payable = np.zeros((3, len(base.years)), dtype=np.int64)
+    payable[0, :] = 1_000_000  # EUR 10,000 a year back for EUR 3.0 M in: a heavy loss
+    payable[1, :] = 20_000_000  # EUR 200,000 a year: a small loss
+    irr = irr_vectorised(model, payable)
+    lag = timedelta(days=base.distribution_lag_days)
+    dates = [f.date for f in base.capital_calls] + [base.payment_date(y) + lag for y in base.years]
+    for r in range(2):
+        amounts = [-float(f.amount) for f in base.capital_calls] + list(payable[r] / 100)
+        assert irr[r] == pytest.approx(pyxirr.xirr(dates, amounts), abs=1e-7)
+    assert irr[2] == -1.0

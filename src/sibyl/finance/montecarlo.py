@@ -233,25 +233,42 @@ def apply_cap_vectorised(model: Model, computed: np.ndarray) -> np.ndarray:
     return payable
 
 
-def irr_vectorised(model: Model, payable: np.ndarray, iterations: int = 80) -> np.ndarray:
+def _npv(amounts: np.ndarray, times: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    return (amounts * np.exp(-np.log1p(rate)[:, None] * times[None, :])).sum(1)
+
+
+def irr_vectorised(model: Model, payable: np.ndarray) -> np.ndarray:
     """The investors' XIRR of each run (capital calls and the payable distributions).
 
-    Bisection on ``(-0.9999, 10)``; a run with no distributions at all gets -1 (all lost).
+    Newton's method from the cap rate (a few iterations: most runs sit at or near the cap), then
+    bisection on ``(-0.9999, 10)`` for any run where Newton did not settle. A run with no
+    distribution at all gets -1 (everything lost).
     """
     times = np.concatenate([model.call_days, model.distribution_days]) / 365
     amounts = np.concatenate(
         [np.broadcast_to(-model.call_cents, (payable.shape[0], model.call_cents.size)), payable],
         axis=1,
     ).astype(np.float64)
-    low = np.full(payable.shape[0], -0.9999)
-    high = np.full(payable.shape[0], 10.0)
-    for _ in range(iterations):
-        middle = (low + high) / 2
-        npv = (amounts / (1 + middle[:, None]) ** times[None, :]).sum(1)
-        positive = npv > 0  # NPV falls as the rate rises: the root is above middle
-        low = np.where(positive, middle, low)
-        high = np.where(positive, high, middle)
-    rate = (low + high) / 2
+    rate = np.full(payable.shape[0], model.cap)
+    for _ in range(12):
+        discount = np.exp(-np.log1p(rate)[:, None] * times[None, :])
+        value = (amounts * discount).sum(1)
+        slope = -(amounts * discount * times[None, :]).sum(1) / (1 + rate)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.clip(rate - value / slope, -0.9999, 10.0)
+    scale = np.abs(amounts).sum(1)
+    with np.errstate(invalid="ignore"):
+        unsettled = ~(np.abs(_npv(amounts, times, rate)) <= 1e-9 * scale)
+    if unsettled.any():
+        rows = amounts[unsettled]
+        low = np.full(rows.shape[0], -0.9999)
+        high = np.full(rows.shape[0], 10.0)
+        for _ in range(80):
+            middle = (low + high) / 2
+            positive = _npv(rows, times, middle) > 0  # NPV falls as the rate rises
+            low = np.where(positive, middle, low)
+            high = np.where(positive, high, middle)
+        rate[unsettled] = (low + high) / 2
     return np.where(payable.sum(1) > 0, rate, -1.0)
 
 
