@@ -14,10 +14,10 @@ from test_irr_cap import run
 
 from sibyl.finance.cap import apply_cap
 from sibyl.finance.cashflows import make_flow
-from sibyl.finance.montecarlo import build_model, irr_vectorised, simulate
+from sibyl.finance.montecarlo import build_model, irr_vectorised, pro_rata, simulate
 from sibyl.finance.savings import gross_saving_exact, savings_case
 from sibyl.finance.scenario import load_scenario
-from sibyl.money import from_cents
+from sibyl.money import from_cents, round_half_up_div
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +147,19 @@ def test_vectorised_irr__losses_and_nothing_back(base):
         amounts = [-float(f.amount) for f in base.capital_calls] + list(payable[r] / 100)
         assert irr[r] == pytest.approx(pyxirr.xirr(dates, amounts), abs=1e-7)
     assert irr[2] == -1.0
+
+
+def test_pro_rata_in_float_is_the_exact_half_up():
+    rng = np.random.default_rng(0)
+    for days in (365, 366):
+        cents = rng.integers(0, 10**8, 200_000)
+        fdays = rng.integers(0, days + 1, 200_000)
+        expected = [
+            round_half_up_div(int(c) * int(f), days) for c, f in zip(cents, fdays, strict=True)
+        ]
+        assert np.array_equal(pro_rata(cents, fdays, days), expected)
+    # Exact ties (cents × fdays / days = k + 0.5) exist only for 366 days: cents = (2k + 1)·183.
+    k = rng.integers(0, 10**6, 10_000)
+    tie_cents = (2 * k + 1) * 183
+    ties = pro_rata(tie_cents, np.ones(k.size, dtype=np.int64), 366)
+    assert np.array_equal(ties, k + 1)

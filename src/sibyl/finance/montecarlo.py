@@ -135,8 +135,14 @@ def _pick(rng: np.random.Generator, cum: np.ndarray, shape: tuple[int, ...]) -> 
     return np.minimum(index, cum.size - 1)
 
 
-def _half_up(numerator: np.ndarray, denominator: np.ndarray | int) -> np.ndarray:
-    return (2 * numerator + denominator) // (2 * denominator)
+def pro_rata(cents: np.ndarray, fdays: np.ndarray, days: int) -> np.ndarray:
+    """``cents × fdays ÷ days`` rounded half up, exactly as integer arithmetic would.
+
+    In float64: ``cents × fdays`` (below 2^53) is exact, the division is correctly rounded, and a
+    quotient that is not a tie is at least ``1 / (2·days)`` away from one, so adding 0.5 and
+    flooring gives the integer half-up result (tested against ``round_half_up_div``).
+    """
+    return np.floor(cents * fdays.astype(np.float64) / days + 0.5).astype(np.int64)
 
 
 @dataclass
@@ -212,7 +218,7 @@ def simulate_batch(model: Model, seed: np.random.SeedSequence, runs: int) -> Bat
             code |= (uniform[service] < threshold).astype(np.uint16) << service
         full = np.take(model.lookup[yi].ravel(), age_index * model.lookup.shape[2] + code)
         # Pro rata for partial years (and 0 for children not in follow-up), half up, in cents.
-        deduction = np.where(fdays == days, full, _half_up(full * fdays, days))
+        deduction = pro_rata(full, fdays, days)
         base = np.take(model.base_by_days[yi], fdays)
         computed[:, yi] = np.maximum(base - deduction, 0).sum(1)
         use += deduction.sum(1)
