@@ -24,7 +24,7 @@ and distributed to investors ``distribution_lag_days`` later. Each year's payabl
 the investors' flows so far (the same rule as :mod:`sibyl.finance.cap`, here in float64 for all
 runs at once; the exact cent-by-cent solver is for real statements). The investors' flows are the
 scenario's capital calls (negative) and these distributions; their XIRR (actual/365) is solved
-for all runs at once by bisection.
+for all runs at once by Newton's method (bisection where it does not settle).
 
 **The city.** Gross saving of a run = expected counterfactual cost of the run's child-years (the
 counterfactual is not observable, so its expectation is used) − the run's priced use; net saving =
