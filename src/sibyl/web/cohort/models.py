@@ -43,3 +43,119 @@ class FollowupSpell(models.Model):
                 name="exit_after_enrolment",
             )
         ]
+
+
+class Referral(models.Model):
+    """A referral of a child and its screening (DOMAIN.md 2.1), by pseudonym only.
+
+    The child is created (pseudonym and vault entry) when referred; the identity code is never
+    stored here. ``criteria`` holds each criterion's code, whether it was met and the evidence in
+    words (never an identity code or a birth date). The decision may be overridden
+    (:class:`Override`); the screening itself never changes.
+    """
+
+    contract_id = models.CharField(max_length=64)
+    referral_id = models.CharField(max_length=64)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="referrals")
+    referred_on = models.DateField()
+    referrer = models.CharField(max_length=200, help_text="who referred (a user name)")
+    source = models.CharField(max_length=32)
+    district = models.CharField(max_length=100)
+    concentration = models.BooleanField()
+    behaviour = models.BooleanField()
+    social_interaction = models.BooleanField()
+    emotional_life = models.BooleanField()
+    parent_no_education = models.BooleanField()
+    parent_out_of_work = models.BooleanField()
+    parenting_difficulties = models.BooleanField()
+    stressful_life_situation = models.BooleanField()
+    ongoing_services = models.JSONField(default=list)
+    eligible = models.BooleanField(help_text="the screening's decision, before any override")
+    failed = models.JSONField(default=list)
+    criteria = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contract_id", "referral_id"], name="referral_once")
+        ]
+        ordering = ["contract_id", "referred_on", "id"]
+
+    def __str__(self) -> str:
+        return self.referral_id
+
+
+class Override(models.Model):
+    """A coordinator's decision that replaces the screening's, with a written reason (kept)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="overrides")
+    eligible = models.BooleanField()
+    reason = models.TextField()
+    by = models.CharField(max_length=200)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["referral", "at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="override_has_reason")
+        ]
+
+
+class Consent(models.Model):
+    """Consent for data processing: given on enrolment (or return), possibly withdrawn."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="consents")
+    given_on = models.DateField()
+    withdrawn_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["child", "given_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_on__isnull=True)
+                | models.Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            )
+        ]
+
+
+class Enrolment(models.Model):
+    """A referral taken into the programme: the child, the day and the provider assigned."""
+
+    child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="enrolment")
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="enrolment")
+    provider = models.CharField(max_length=200)
+    enrolled_on = models.DateField()
+    by = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["enrolled_on", "id"]
+
+
+class Activity(models.Model):
+    """One contact of a provider with a family (DOMAIN.md 4: the provider's activity log)."""
+
+    INDIVIDUAL_SUPPORT = "individual_support"
+    FAMILY_GROUP = "family_group"
+    COMMUNITY = "community"
+    COMPONENTS = [
+        (INDIVIDUAL_SUPPORT, "individual support"),
+        (FAMILY_GROUP, "family group (kotipesä)"),
+        (COMMUNITY, "community and peer activity"),
+    ]
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="activities")
+    provider = models.CharField(max_length=200)
+    on = models.DateField()
+    component = models.CharField(max_length=32, choices=COMPONENTS)
+    minutes = models.PositiveIntegerField()
+    participants = models.CharField(max_length=200, blank=True)
+    recorded_by = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["child", "on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(minutes__gt=0), name="activity_minutes")
+        ]
