@@ -652,15 +652,13 @@ def inject_demo_errors(
     row["days"] = ""
     bad.append((row, "end", "the end is before the start"))
 
+    # Positions in the final list, filled in increasing order so that none shifts another.
     out = list(cells)
     positions = sorted(rng.choice(len(out) + len(bad), size=len(bad), replace=False).tolist())
     marked: list[InjectedError] = []
-    order = rng.permutation(len(bad))
-    for position, k in zip(positions, order, strict=True):
+    for position, k in zip(positions, rng.permutation(len(bad)), strict=True):
         row, column, reason = bad[int(k)]
         out.insert(position, row)
-    for position, k in zip(positions, order, strict=True):
-        _, column, reason = bad[int(k)]
         marked.append(InjectedError(line=position + 2, column=column, reason=reason))
     return out, marked
 
