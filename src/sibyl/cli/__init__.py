@@ -24,7 +24,17 @@ app = typer.Typer(
 
 def _register_commands() -> None:
     # Imported here so that each module can import `app` helpers without cycles.
-    from sibyl.cli import contract, demo, fund, keys, register, screen, settle, store  # noqa: F401
+    from sibyl.cli import (  # noqa: F401
+        cohort,
+        contract,
+        demo,
+        fund,
+        keys,
+        register,
+        screen,
+        settle,
+        store,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
