@@ -23,6 +23,18 @@ per child, year and service with units > 0) and ``child_years`` (``person, year,
 days_in_year, base_cents, deduction_cents, payment_cents``, one row per child and year with
 follow-up days > 0). The payment here is the child-year payment ``max(0, base − deductions)``;
 cohort-year netting and the caps are applied to the totals by :mod:`sibyl.settlement.statement`.
+
+Shape, measured with ``bench/settle.py`` (see ``bench/RESULTS.md``):
+
+1. people get dense integer ids in pseudonym order; every window, join and group-by runs on the
+   integer; the pseudonym is joined back once for the lines and carried by the spells for the
+   child-years;
+2. the year split is one equi-join on (first year, last year) of a piece with a small span table
+   (Ibis inlines subqueries, so a UNION of two branches would run the window twice);
+3. dates stay DATE (``date + INTERVAL`` is a TIMESTAMP in DuckDB, which makes joins cast); the day
+   table carries ``working_through`` so the calendar joins need no date arithmetic;
+4. a child with one follow-up spell has one row per year, so only children with several spells
+   are aggregated.
 """
 
 from __future__ import annotations
@@ -39,13 +51,21 @@ import pyarrow as pa
 
 from sibyl.calendar import WorkCalendar
 
-ONE_DAY = ibis.interval(days=1)
-
 
 @dataclass
 class EngineResult:
+    """The engine's two tables: ``child_years`` and ``lines`` (see the module docstring)."""
+
     child_years: pa.Table
     lines: pa.Table
+
+
+class MissingPrice(LookupError):
+    """Some units have no price: ``missing`` lists the ``(year, service)`` pairs."""
+
+    def __init__(self, missing: list[tuple[int, int]]):
+        self.missing = missing
+        super().__init__(", ".join(f"service {s} in {y}" for y, s in missing))
 
 
 def _half_up(numerator: ir.IntegerValue, denominator: ir.IntegerValue) -> ir.IntegerValue:
@@ -58,16 +78,55 @@ def _day_count(first: ir.DateValue, last: ir.DateValue) -> ir.IntegerValue:
     return last.delta(first, unit="day").cast("int64") + 1
 
 
+def _next_day(day: ir.DateValue) -> ir.DateValue:
+    """The day after ``day``, as a DATE (``date + INTERVAL`` would be a TIMESTAMP)."""
+    return (day + ibis.interval(days=1)).cast("date")
+
+
 def _years_table(years: Sequence[int], base_cents: Mapping[int, int]) -> pa.Table:
     return pa.table(
         {
             "year": pa.array(list(years), pa.int32()),
-            "year_first": pa.array([date(y, 1, 1) for y in years], pa.date32()),
-            "year_last": pa.array([date(y, 12, 31) for y in years], pa.date32()),
             "days_in_year": pa.array(
                 [366 if std_calendar.isleap(y) else 365 for y in years], pa.int64()
             ),
             "base_cents": pa.array([base_cents[y] for y in years], pa.int64()),
+        }
+    )
+
+
+def _span_table(years: Sequence[int]) -> pa.Table:
+    """Every (first, last) pair of years of the settlement range, with each settlement year
+    between them and its first and last day (455 rows for 13 years)."""
+    lo, hi, wanted = min(years), max(years), set(years)
+    rows = [
+        (a, b, y)
+        for a in range(lo, hi + 1)
+        for b in range(a, hi + 1)
+        for y in range(a, b + 1)
+        if y in wanted
+    ]
+    return pa.table(
+        {
+            "span_first": pa.array([r[0] for r in rows], pa.int32()),
+            "span_last": pa.array([r[1] for r in rows], pa.int32()),
+            "year": pa.array([r[2] for r in rows], pa.int32()),
+            "year_first": pa.array([date(r[2], 1, 1) for r in rows], pa.date32()),
+            "year_last": pa.array([date(r[2], 12, 31) for r in rows], pa.date32()),
+        }
+    )
+
+
+def _day_table(calendar: WorkCalendar, years: Sequence[int]) -> pa.Table:
+    """``day, working_before, working_through`` (working days before / up to and including)."""
+    table = calendar.day_table(min(years), max(years))
+    before = table["working_before"]
+    n = table.num_rows
+    return pa.table(
+        {
+            "day": table["day"].slice(0, n - 1),
+            "working_before": before.slice(0, n - 1),
+            "working_through": before.slice(1, n - 1),
         }
     )
 
@@ -78,36 +137,11 @@ def _as_table(con: Any, value: pa.Table | ir.Table, name: str) -> ir.Table:
     return con.create_table(name, value, temp=True, overwrite=True)
 
 
-def _split_by_year(pieces: ir.Table, years: ir.Table) -> ir.Table:
-    """Each piece ``[start, end]`` cut into its parts in each settlement year.
-
-    Almost every piece lies inside one year: those take an equi-join on the year; only the rest
-    take the range join with the year table.
-    """
-    pieces = pieces.view()  # a fresh relation, so the join does not extend an earlier chain
-    within = pieces.filter(pieces.start.year() == pieces.end.year())
-    within = within.mutate(_year=within.start.year().cast("int32"))
-    one = within.join(years, within._year == years.year).drop("_year")
-    one = one.mutate(part_start=one.start, part_end=one.end)
-    across = pieces.filter(pieces.start.year() != pieces.end.year())
-    many = across.join(
-        years,
-        [across.start <= years.year_last, across.end >= years.year_first],
-    )
-    many = many.mutate(
-        part_start=ibis.greatest(many.start, many.year_first),
-        part_end=ibis.least(many.end, many.year_last),
-    )
-    return one.union(many.select(one.columns))
-
-
 def _clip_to_followup(periods: ir.Table, spells: ir.Table, keep: Sequence[str]) -> ir.Table:
-    """The parts of each period that fall in one of the person's follow-up spells."""
     s = spells.select(s_person=spells.person, s_start=spells.start, s_end=spells.end)
     periods = periods.view()
     joined = periods.join(
-        s,
-        [periods.person == s.s_person, periods.start <= s.s_end, periods.end >= s.s_start],
+        s, [periods.person == s.s_person, periods.start <= s.s_end, periods.end >= s.s_start]
     )
     return joined.select(
         *keep,
@@ -116,32 +150,41 @@ def _clip_to_followup(periods: ir.Table, spells: ir.Table, keep: Sequence[str]) 
     )
 
 
+def _split_by_year(pieces: ir.Table, spans: ir.Table, lo: int, hi: int) -> ir.Table:
+    """Each piece cut into its parts in each settlement year, by one equi-join."""
+    pieces = pieces.view()
+    keyed = pieces.mutate(
+        _a=ibis.greatest(pieces.start.year().cast("int32"), ibis.literal(lo, "int32")),
+        _b=ibis.least(pieces.end.year().cast("int32"), ibis.literal(hi, "int32")),
+    )
+    joined = keyed.join(spans, [keyed._a == spans.span_first, keyed._b == spans.span_last])
+    return joined.mutate(
+        part_start=ibis.greatest(joined.start, joined.year_first),
+        part_end=ibis.least(joined.end, joined.year_last),
+    ).drop("_a", "_b", "span_first", "span_last", "year_first", "year_last")
+
+
 def build_lines(
     spells: ir.Table,
     episodes: ir.Table,
     prices: ir.Table,
-    years: ir.Table,
+    spans: ir.Table,
     days: ir.Table,
     *,
+    years: Sequence[int],
     as_of: date,
     care_day_services: Collection[int],
 ) -> ir.Table:
-    """The deduction lines as an unexecuted Ibis expression.
-
-    ``days`` is the calendar's day table (``day, working_before``; see
-    :meth:`sibyl.calendar.WorkCalendar.day_table`) covering the settlement years and the day
-    after them; ``years`` has ``year, year_first, year_last, days_in_year, base_cents``.
-    """
+    """The deduction lines; ``person`` is whatever key the inputs use (here an integer id)."""
+    lo, hi = min(years), max(years)
     as_of_lit = ibis.literal(as_of, type="date")
     care_day = list(care_day_services) or [-1]
 
     # 1. Register periods: an ongoing period runs to the as-of date, and no period counts past it.
     full_end = episodes.end.fill_null(as_of_lit)
-    periods = episodes.mutate(
-        full_end=full_end,
-        end=ibis.least(full_end, as_of_lit),
-    ).filter(lambda t: t.start <= t.end)
-
+    periods = episodes.mutate(full_end=full_end, end=ibis.least(full_end, as_of_lit)).filter(
+        lambda t: t.start <= t.end
+    )
     is_care_day = periods.service.isin(care_day)
     with_days = is_care_day & periods.days.notnull()
 
@@ -152,28 +195,26 @@ def build_lines(
     #    union of the periods, so their days can simply be added up.
     plain = periods.filter(~with_days).select("person", "service", "start", "end")
     order = ibis.window(
-        group_by=[plain.person, plain.service],
-        order_by=[plain.start, plain.end],
-        rows=(None, -1),
+        group_by=[plain.person, plain.service], order_by=[plain.start, plain.end], rows=(None, -1)
     )
     flagged = plain.mutate(reach=plain.end.max().over(order))
     fresh = flagged.reach.isnull() | (flagged.start > flagged.reach)
     pieces = flagged.filter(flagged.reach.isnull() | (flagged.end > flagged.reach)).select(
         "person",
         "service",
-        start=ibis.ifelse(fresh, flagged.start, flagged.reach + ONE_DAY),
+        start=ibis.ifelse(fresh, flagged.start, _next_day(flagged.reach)),
         end=flagged.end,
     )
 
-    # 3. Their days in follow-up, cut by year, counted in calendar days or working days.
-    in_followup = _clip_to_followup(pieces, spells, ["person", "service"])
-    parts = _split_by_year(in_followup, years)
+    # 3. Their days in follow-up, cut by year, counted in calendar days or working days
+    #    (working days of [a, b] = working_through(b) - working_before(a)).
+    parts = _split_by_year(_clip_to_followup(pieces, spells, ["person", "service"]), spans, lo, hi)
     first_day = days.select(d_first=days.day, wb_first=days.working_before)
-    after_last = days.select(d_after=days.day, wb_after=days.working_before)
+    last_day = days.select(d_last=days.day, wt_last=days.working_through)
     parts = parts.view()
     parts = parts.join(first_day, parts.part_start == first_day.d_first)
     parts = parts.view()
-    parts = parts.join(after_last, (parts.part_end + ONE_DAY) == after_last.d_after)
+    parts = parts.join(last_day, parts.part_end == last_day.d_last)
     union_units = parts.select(
         "person",
         "service",
@@ -181,7 +222,7 @@ def build_lines(
         units=ibis.ifelse(
             parts.service.isin(care_day),
             _day_count(parts.part_start, parts.part_end),
-            (parts.wb_after - parts.wb_first).cast("int64"),
+            (parts.wt_last - parts.wb_first).cast("int64"),
         ),
     )
 
@@ -196,12 +237,8 @@ def build_lines(
         care_days=periods.days.cast("int64"),
         period_days=_day_count(periods.start, periods.full_end),
     )
-    reported_parts = _split_by_year(
-        _clip_to_followup(
-            reported, spells, ["person", "service", "row_id", "care_days", "period_days"]
-        ),
-        years,
-    )
+    keep = ["person", "service", "row_id", "care_days", "period_days"]
+    reported_parts = _split_by_year(_clip_to_followup(reported, spells, keep), spans, lo, hi)
     per_row_year = reported_parts.group_by(
         ["person", "service", "row_id", "year", "care_days", "period_days"]
     ).aggregate(in_year=_day_count(reported_parts.part_start, reported_parts.part_end).sum())
@@ -218,10 +255,9 @@ def build_lines(
         .group_by(["person", "year", "service"])
         .aggregate(units=lambda t: t.units.sum().cast("int64"))
     )
-    units = units.filter(units.units > 0)
-    units = units.view()
+    units = units.filter(units.units > 0).view()
     priced = units.left_join(prices, [units.year == prices.year, units.service == prices.service])
-    lines = priced.select(
+    return priced.select(
         person=priced.person,
         year=priced.year,
         service=priced.service,
@@ -233,43 +269,37 @@ def build_lines(
         ),
     )
 
-    return lines
 
-
-def build_child_years(spells: ir.Table, years: ir.Table, lines: ir.Table) -> ir.Table:
-    """Follow-up days per child and year, the pro-rata base and the child-year payment."""
-    followup = _split_by_year(spells.select("person", "start", "end"), years)
-    followup = followup.group_by(["person", "year", "days_in_year", "base_cents"]).aggregate(
-        followup_days=_day_count(followup.part_start, followup.part_end).sum().cast("int64")
+def build_child_years(
+    spells: ir.Table, spans: ir.Table, years: ir.Table, lines: ir.Table, lo: int, hi: int
+) -> ir.Table:
+    """``spells`` has ``person`` (integer id), ``name`` (the pseudonym) and ``spells`` (count)."""
+    parts = _split_by_year(spells.select("person", "name", "spells", "start", "end"), spans, lo, hi)
+    parts = parts.mutate(days=_day_count(parts.part_start, parts.part_end))
+    one = parts.filter(parts.spells == 1).select("person", "name", "year", followup_days="days")
+    many = parts.filter(parts.spells > 1)
+    many = many.group_by(["person", "year"]).aggregate(
+        name=many.name.arbitrary(), followup_days=many.days.sum().cast("int64")
     )
+    followup = one.union(many.select("person", "name", "year", "followup_days")).view()
+    followup = followup.join(years, "year")
     deductions = lines.group_by(["person", "year"]).aggregate(
         deduction_cents=lines.amount_cents.sum()
     )
-    followup = followup.view()
     child = followup.left_join(
-        deductions,
-        [followup.person == deductions.person, followup.year == deductions.year],
+        deductions, [followup.person == deductions.person, followup.year == deductions.year]
     )
     base = _half_up(child.base_cents * child.followup_days, child.days_in_year)
     deduction = child.deduction_cents.fill_null(0).cast("int64")
-    child_years = child.select(
-        person=child.person,
+    return child.select(
+        person=child.name,
         year=child.year,
-        followup_days=child.followup_days,
+        followup_days=child.followup_days.cast("int64"),
         days_in_year=child.days_in_year,
         base_cents=base,
         deduction_cents=deduction,
         payment_cents=ibis.greatest(base - deduction, 0).cast("int64"),
     )
-    return child_years
-
-
-class MissingPrice(LookupError):
-    """Some units have no price: ``missing`` lists the ``(year, service)`` pairs."""
-
-    def __init__(self, missing: list[tuple[int, int]]):
-        self.missing = missing
-        super().__init__(", ".join(f"service {s} in {y}" for y, s in missing))
 
 
 def compute(
@@ -284,7 +314,8 @@ def compute(
     care_day_services: Collection[int],
     con: Any = None,
 ) -> EngineResult:
-    """Settle ``years``: run the expressions of :func:`build` and return Arrow tables.
+    """Settle ``years``: run the expressions of :func:`build_lines` and
+    :func:`build_child_years` and return Arrow tables (in no particular order).
 
     ``con`` is an Ibis backend; by default a new in-memory DuckDB. Raises :class:`MissingPrice`
     when used units have no price.
@@ -298,15 +329,32 @@ def compute(
     episodes_t = _as_table(con, episodes, "sibyl_episodes")
     prices_t = _as_table(con, prices, "sibyl_prices")
     years_t = _as_table(con, _years_table(years, base_cents), "sibyl_years")
-    days_t = _as_table(
-        con, calendar.day_table(years[0], years[-1]).select(["day", "working_before"]), "sibyl_days"
+    spans_t = _as_table(con, _span_table(years), "sibyl_spans")
+    days_t = _as_table(con, _day_table(calendar, years), "sibyl_days")
+
+    # Dense integer ids, in pseudonym order.
+    people = spells_t.group_by("person").aggregate(spells=spells_t.count())
+    people = people.mutate(pid=ibis.row_number().over(order_by=people.person).cast("int32"))
+    people = con.create_table("sibyl_people", people, temp=True, overwrite=True)
+    s = spells_t.join(people, "person")
+    spells_i = con.create_table(
+        "sibyl_spells_i",
+        s.select(person=s.pid, name=s.person, spells=s.spells, start=s.start, end=s.end),
+        temp=True,
+        overwrite=True,
     )
+    e = episodes_t.join(people, "person")
+    episodes_i = e.select(
+        person=e.pid, service=e.service, start=e.start, end=e.end, days=e.days, row_id=e.row_id
+    )
+
     lines = build_lines(
-        spells_t,
-        episodes_t,
+        spells_i,
+        episodes_i,
         prices_t,
-        years_t,
+        spans_t,
         days_t,
+        years=years,
         as_of=as_of,
         care_day_services=care_day_services,
     )
@@ -315,9 +363,10 @@ def compute(
     missing_pairs = con.to_pyarrow(missing.select("year", "service").distinct()).to_pylist()
     if missing_pairs:
         raise MissingPrice(sorted((row["year"], row["service"]) for row in missing_pairs))
-    child_years = build_child_years(spells_t, years_t, lines_table)
-    # No ORDER BY: the order of rows is not part of the result (the statement sorts its lines).
-    return EngineResult(
-        child_years=con.to_pyarrow(child_years),
-        lines=con.to_pyarrow(lines_table),
+    child_years = build_child_years(spells_i, spans_t, years_t, lines_table, years[0], years[-1])
+    names = people.select(pid=people.pid, name=people.person)
+    named = lines_table.join(names, lines_table.person == names.pid)
+    lines_out = named.select(
+        person=named.name, **{c: named[c] for c in lines_table.columns if c != "person"}
     )
+    return EngineResult(child_years=con.to_pyarrow(child_years), lines=con.to_pyarrow(lines_out))
