@@ -23,12 +23,13 @@ Every operation that changes the store runs in one transaction with its audit en
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from sibyl import identity
 from sibyl.contract import Contract, load_contract
@@ -116,6 +117,20 @@ def children_in_followup(contract: Contract, day: date) -> int:
     return len(
         {spell.child_id for spell in spells if in_followup(spell, day, contract.followup_end)}
     )
+
+
+def _lock_cohort(contract_id: str) -> None:
+    """Serialise enrolments of one contract on PostgreSQL (a transaction-scoped advisory lock),
+    so that two coordinators cannot both take the last place; SQLite serialises writers."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [_COHORT_LOCK, zlib.crc32(contract_id.encode("utf-8")) - 2**31],
+            )
+
+
+_COHORT_LOCK = 7_340_033  # next to the audit log's lock id
 
 
 def _full_on(contract: Contract, day: date) -> date | None:
@@ -432,6 +447,7 @@ def enrol(
             f"use one of: {', '.join(providers)}",
         )
     with transaction.atomic():
+        _lock_cohort(contract.id)
         full = _full_on(contract, on)
         if full is not None:
             raise _error(
@@ -471,6 +487,7 @@ def offer_places(contract: Contract, on: date, *, actor: str) -> list[Enrolment]
     providers = _providers(contract)
     enrolled: list[Enrolment] = []
     with transaction.atomic():
+        _lock_cohort(contract.id)
         turn = Enrolment.objects.filter(child__contract_id=contract.id).count()
         for referral in waiting_list(contract.id, on):
             if _full_on(contract, on) is not None:
