@@ -54,18 +54,36 @@ def test_demo__statements_match_the_printed_table(demo_run):
     assert "3 rejected (deliberately broken demo rows)" in text
 
 
+def test_demo__starts_from_referrals_and_fills_the_cohort_to_capacity(demo_run):
+    folder, text = demo_run
+    with (folder / "referrals.csv").open(encoding="utf-8") as stream:
+        referrals = list(csv.DictReader(stream))
+    assert len(referrals) == 400
+    assert {row["referral_source"] for row in referrals} >= {
+        "early_childhood_education",
+        "child_health_clinic",
+    }
+    assert "Referrals: 400 screened" in text
+    assert "200 enrolled (capacity 200)" in text
+    with (folder / "cohort.csv").open(encoding="utf-8") as stream:
+        cohort = {row["hetu"] for row in csv.DictReader(stream)}
+    assert len(cohort) == 200
+    assert cohort <= {row["hetu"] for row in referrals}
+    assert (folder / "activity.csv").stat().st_size > 0
+
+
 def test_demo__store_has_approved_years_and_a_late_correction_as_adjustments(demo_run):
     folder, text = demo_run
-    assert "throwaway keys made for this demo only" in text
+    assert "Throwaway keys made for this demo only" in text
     assert "the approved statements stay as they were" in text
     assert (folder / "store_statement_2025.xlsx").stat().st_size > 0
 
 
 def test_demo__database_file_holds_no_identity_code_in_the_clear(demo_run):
     folder, _ = demo_run
-    with (folder / "cohort.csv").open(encoding="utf-8") as stream:
+    with (folder / "referrals.csv").open(encoding="utf-8") as stream:
         codes = {row["hetu"] for row in csv.DictReader(stream)}
-    assert len(codes) >= 200
+    assert len(codes) == 400
     database = b"".join(
         path.read_bytes() for path in folder.iterdir() if path.name.startswith("sibyl.sqlite3")
     )

@@ -1,13 +1,16 @@
 """``sibyl demo``: the whole pipeline on synthetic data, in a folder of its own.
 
-It writes a synthetic cohort and register extract as the city would hand them over (with a few
-deliberately broken rows), reads them back through the same readers as ``sibyl settle``, settles
-every year 2020–2025 and writes the statements as CSV and Excel.
-
-Then it runs the same through the store, as the city would: throwaway keys made for the demo, an
-embedded SQLite database in the demo folder, the files imported (identity codes pseudonymised,
-sealed in the vault), statements 2020–2024 created and approved, and a late correction of the
-register that arrives as adjustments in the 2025 statement.
+1. The store is set up with throwaway keys made for the demo and an embedded SQLite database in
+   the demo folder.
+2. About 400 synthetic referrals from early childhood education and child health clinics are
+   screened; eligible children are offered places month by month up to the capacity (200), the
+   rest are refused with reasons or wait. Some families later move out (a few come back) or
+   withdraw consent; the providers' contacts are logged.
+3. The city's cohort file and a register extract (with a few deliberately broken rows) are
+   written from that cohort, read back through the same readers as ``sibyl settle``, and every
+   year 2020–2025 is settled into CSV and Excel statements.
+4. The same extract goes through the store: statements 2020–2024 created and approved, then a
+   late correction of the register that arrives as adjustments in the 2025 statement.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -31,6 +35,12 @@ DEMO_YEARS = list(range(2020, 2026))
 DEMO_AS_OF = date(2026, 3, 31)
 CORRECTION_AS_OF = date(2026, 6, 30)
 APPROVED_YEARS = list(range(2020, 2025))
+MOVED_OUT_SHARE = 0.08
+RETURN_SHARE = 0.25
+CONSENT_WITHDRAWN_SHARE = 0.02
+COORDINATOR = "demo-coordinator"
+REFERRER = "demo-referrer"
+PROVIDER_WORKER = "demo-provider"
 
 
 @app.command("demo")
@@ -41,16 +51,40 @@ def demo(
     ] = Path("sibyl-demo"),
     seed: Annotated[int, typer.Option(help="Seed of the synthetic data.")] = 2020,
 ) -> None:
-    """Run the whole pipeline on synthetic data: cohort, register extract, statements 2020–2025."""
-    from sibyl import synth
-    from sibyl.register import read_cohort, read_extract
-    from sibyl.settlement import settle
-    from sibyl.settlement.export import (
-        write_lines_csv,
-        write_statement_csv,
-        write_statement_xlsx,
+    """Run the whole pipeline on synthetic data: referrals, cohort, register, statements."""
+    _prepare(out)
+    contract = load_contract("helsinki")
+    keys = _store_for_demo(out)
+    console.print(
+        f"Sibyl demo: contract {contract.label}, synthetic data (seed {seed}), register as of "
+        f"{DEMO_AS_OF.isoformat()}. All identity codes are synthetic.\n"
+        f"Throwaway keys made for this demo only: {keys}. Store: {out / 'sibyl.sqlite3'}.",
+        highlight=False,
     )
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        step = progress.add_task("Screening synthetic referrals", total=7)
+        codes = _referrals_and_enrolment(out, contract, seed)
+        progress.update(step, advance=1, description="Exits, returns and consent")
+        _exits_and_returns(contract, seed)
+        progress.update(step, advance=1, description="Providers' activity")
+        _activity(out, contract, seed)
+        progress.update(step, advance=1, description="Writing the cohort and register files")
+        cohort_path, register_path = _city_files(out, contract, codes, seed)
+        progress.update(step, advance=1, description="Settling 2020–2025 from the files")
+        statement, extract, cohort = _settle_files(out, contract, cohort_path, register_path)
+        progress.update(step, advance=1, description="Statements in the store")
+        latest = _statements_in_store(out, contract, register_path, statement)
+        progress.update(step, advance=2, description="Done")
+    _report(out, contract, statement, extract, cohort, cohort_path, register_path, latest)
 
+
+def _prepare(out: Path) -> None:
     marker = out / ".sibyl-demo"
     if out.exists() and any(out.iterdir()) and not marker.exists():
         raise SibylInputError(
@@ -63,50 +97,195 @@ def demo(
     out.mkdir(parents=True)
     marker.write_text("This folder was written by `sibyl demo` and is replaced on each run.\n")
 
-    contract = load_contract("helsinki")
+
+def _store_for_demo(out: Path) -> Path:
+    """Throwaway keys and an embedded database in the demo folder, whatever the environment."""
+    from sibyl import identity
+
+    keys = identity.write_key_file(identity.create_keys(), out / "keys.json")
+    os.environ["SIBYL_DATA_DIR"] = str(out)
+    os.environ["SIBYL_KEY_FILE"] = str(keys)
+    for name in ("DATABASE_URL", "SIBYL_PSEUDONYM_KEY", "SIBYL_VAULT_KEY"):
+        os.environ.pop(name, None)
+    from sibyl.web.bootstrap import setup
+
+    setup()
+    return keys
+
+
+def _month_starts(first: date, last: date) -> list[date]:
+    days, day = [], date(first.year, first.month, 1)
+    while day <= last:
+        days.append(max(day, first))
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return days
+
+
+def _referrals_and_enrolment(out: Path, contract, seed: int) -> dict[str, str]:
+    """Screen the referrals and offer places monthly; returns pseudonym → identity code."""
+    from sibyl import identity
+    from sibyl.synth_referrals import synth_referrals, write_referrals_csv
+    from sibyl.web.store.enrolment import import_referrals, offer_places
+
+    rows = synth_referrals(contract, seed=seed)
+    path = write_referrals_csv(out / "referrals.csv", rows)
+    import_referrals(path, contract, actor=REFERRER)
+    for day in _month_starts(contract.enrolment_start, contract.enrolment_end):
+        offer_places(contract, day, actor=COORDINATOR)
+    keyring = identity.load_keys()
+    return {identity.pseudonymise(row["hetu"], contract.id, keyring): row["hetu"] for row in rows}
+
+
+def _exits_and_returns(contract, seed: int) -> None:
+    from sibyl.web.cohort.models import Enrolment
+    from sibyl.web.store.enrolment import exit_child, return_child, withdraw_consent
+
+    rng = np.random.default_rng(seed + 1)
+    for enrolment in Enrolment.objects.select_related("child").filter(
+        child__contract_id=contract.id
+    ):
+        draw = rng.random()
+        start = enrolment.enrolled_on + timedelta(days=60)
+        span = (DEMO_AS_OF - start).days
+        if span <= 0:
+            continue
+        day = start + timedelta(days=int(rng.integers(0, span)))
+        pseudonym = enrolment.child.pseudonym
+        if draw < MOVED_OUT_SHARE:
+            exit_child(contract.id, pseudonym, day, "moved_out", actor=COORDINATOR)
+            back = day + timedelta(days=int(rng.integers(90, 400)))
+            if rng.random() < RETURN_SHARE and back <= DEMO_AS_OF:
+                return_child(contract, pseudonym, back, actor=COORDINATOR)
+        elif draw < MOVED_OUT_SHARE + CONSENT_WITHDRAWN_SHARE:
+            withdraw_consent(contract.id, pseudonym, day, actor=COORDINATOR)
+
+
+def _activity(out: Path, contract, seed: int) -> None:
+    from sibyl.synth_referrals import synth_activity, write_activity_csv
+    from sibyl.web.cohort.models import Enrolment
+    from sibyl.web.store.enrolment import import_activity
+
+    plans = []
+    for enrolment in Enrolment.objects.select_related("child", "referral").filter(
+        child__contract_id=contract.id
+    ):
+        first_exit = (
+            enrolment.child.spells.exclude(exited_on=None)
+            .order_by("enrolled_on")
+            .values_list("exited_on", flat=True)
+            .first()
+        )
+        last_day = (first_exit - timedelta(days=1)) if first_exit else DEMO_AS_OF
+        plans.append(
+            (enrolment.referral.referral_id, enrolment.provider, enrolment.enrolled_on, last_day)
+        )
+    rows = synth_activity(plans, seed=seed, until=DEMO_AS_OF)
+    path = write_activity_csv(out / "activity.csv", rows)
+    import_activity(path, contract, actor=PROVIDER_WORKER)
+
+
+def _city_files(out: Path, contract, codes: dict[str, str], seed: int) -> tuple[Path, Path]:
+    """The cohort file and the register extract, as the city's systems would write them."""
+    from sibyl import synth
+    from sibyl.register.model import FollowupSpell
+    from sibyl.web.store.cohort import stored_spells
+
+    spells = [
+        FollowupSpell(codes[s.person], s.enrolled_on, s.exited_on, s.exit_reason)
+        for s in sorted(stored_spells(contract.id), key=lambda s: (s.enrolled_on, s.person))
+    ]
+    cohort_path = out / "cohort.csv"
+    synth.write_cohort_csv(cohort_path, spells)
+    episodes = synth.synth_register(contract, spells, as_of=DEMO_AS_OF, seed=seed)
+    rows, _ = synth.inject_demo_errors(episodes, seed=seed)
+    register_path = out / f"register_{DEMO_AS_OF.isoformat()}.csv"
+    synth.write_extract_csv(register_path, rows)
+    return cohort_path, register_path
+
+
+def _settle_files(out: Path, contract, cohort_path: Path, register_path: Path):
+    from sibyl.register import read_cohort, read_extract
+    from sibyl.settlement import settle
+    from sibyl.settlement.export import (
+        write_lines_csv,
+        write_statement_csv,
+        write_statement_xlsx,
+    )
+
+    cohort = read_cohort(cohort_path, contract)
+    extract = read_extract(register_path, contract, as_of=DEMO_AS_OF)
+    statement = settle(
+        contract,
+        cohort.spells,
+        extract.episodes,
+        years=DEMO_YEARS,
+        as_of=DEMO_AS_OF,
+        identifier=cohort.identifier,
+        inputs={cohort_path.name: cohort.sha256, register_path.name: extract.sha256},
+    )
+    for year in DEMO_YEARS:
+        write_statement_csv(statement, out / f"statement_{year}.csv", year=year)
+        write_lines_csv(statement, out / f"lines_{year}.csv", year=year)
+    write_statement_xlsx(statement, out / "statements_2020-2025.xlsx")
+    return statement, extract, cohort
+
+
+def _statements_in_store(out: Path, contract, register_path: Path, statement):
+    from sibyl.web.store.imports import import_register
+    from sibyl.web.store.statements import approve_statement, create_statement, export_statement
+
+    import_register(register_path, contract, as_of=DEMO_AS_OF, actor=COORDINATOR)
+    for year in APPROVED_YEARS:
+        create_statement(contract.id, year, actor=COORDINATOR)
+        approve_statement(contract.id, year, actor=COORDINATOR)
+    corrected = out / f"register_{CORRECTION_AS_OF.isoformat()}.csv"
+    corrected.write_text(
+        register_path.read_text(encoding="utf-8") + _late_rows(statement, out / "cohort.csv"),
+        encoding="utf-8",
+    )
+    import_register(corrected, contract, as_of=CORRECTION_AS_OF, actor=COORDINATOR)
+    latest = create_statement(contract.id, 2025, actor=COORDINATOR)
+    export_statement(latest, out / "store_statement_2025.xlsx", actor=COORDINATOR)
+    return latest
+
+
+def _late_rows(statement, cohort_path: Path) -> str:
+    """Register rows the city adds later: open-care social work for three children in autumn
+    2024 who had no deductions that year (CSV lines, identity codes as in the cohort file)."""
+    import csv
+
+    with cohort_path.open(encoding="utf-8", newline="") as stream:
+        codes = [row["hetu"] for row in csv.DictReader(stream)]
+    clean = {
+        row.person
+        for row in statement.child_years
+        if row.year == 2024 and row.followup_days == 366 and not row.deduction
+    }
+    chosen = list(dict.fromkeys(code for code in codes if code in clean))[:3]
+    start = date(2024, 9, 2)
+    return "".join(
+        f"{code},5,{(start + timedelta(days=7 * i)).isoformat()},2024-12-20,\n"
+        for i, code in enumerate(chosen)
+    )
+
+
+def _report(out, contract, statement, extract, cohort, cohort_path, register_path, latest):
+    from sibyl.cli.store import _show
+    from sibyl.web.statements.models import Adjustment
+    from sibyl.web.statements.models import Statement as StoredStatement
+    from sibyl.web.store.enrolment import cohort_status
+
+    status = cohort_status(contract, DEMO_AS_OF)
+    refused = ", ".join(f"{code} {n}" for code, n in sorted(status.not_eligible.items()))
+    exits = ", ".join(f"{reason} {n}" for reason, n in sorted(status.exited.items())) or "none"
     console.print(
-        f"Sibyl demo: contract {contract.label}, synthetic data (seed {seed}), "
-        f"register as of {DEMO_AS_OF.isoformat()}. All identity codes are synthetic.",
+        f"\nReferrals: {status.referrals} screened, {status.eligible} eligible; "
+        f"{status.enrolled} enrolled (capacity {status.capacity}), {status.waiting} waiting; "
+        f"not eligible by criterion: {refused}.\n"
+        f"On {DEMO_AS_OF.isoformat()}: {status.in_followup} in follow-up; exits: {exits}; "
+        f"{len(status.no_contact)} families without contact for 60 days.",
         highlight=False,
     )
-    cohort_path = out / "cohort.csv"
-    register_path = out / f"register_{DEMO_AS_OF.isoformat()}.csv"
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
-        steps = progress.add_task("Generating the synthetic cohort", total=6)
-        spells = synth.synth_cohort(contract, seed=seed, as_of=DEMO_AS_OF)
-        synth.write_cohort_csv(cohort_path, spells)
-        progress.update(steps, advance=1, description="Generating the register extract")
-        episodes = synth.synth_register(contract, spells, as_of=DEMO_AS_OF, seed=seed)
-        rows, _ = synth.inject_demo_errors(episodes, seed=seed)
-        synth.write_extract_csv(register_path, rows)
-        progress.update(steps, advance=1, description="Reading the cohort file")
-        cohort = read_cohort(cohort_path, contract)
-        progress.update(steps, advance=1, description="Reading and checking the extract")
-        extract = read_extract(register_path, contract, as_of=DEMO_AS_OF)
-        progress.update(steps, advance=1, description="Settling 2020–2025")
-        statement = settle(
-            contract,
-            cohort.spells,
-            extract.episodes,
-            years=DEMO_YEARS,
-            as_of=DEMO_AS_OF,
-            identifier=cohort.identifier,
-            inputs={cohort_path.name: cohort.sha256, register_path.name: extract.sha256},
-        )
-        progress.update(steps, advance=1, description="Writing the statements")
-        for year in DEMO_YEARS:
-            write_statement_csv(statement, out / f"statement_{year}.csv", year=year)
-            write_lines_csv(statement, out / f"lines_{year}.csv", year=year)
-        write_statement_xlsx(statement, out / "statements_2020-2025.xlsx")
-        progress.update(steps, advance=1, description="Done")
-
     console.print(
         f"\nRegister extract: {extract.rows} rows, {extract.accepted} accepted, "
         f"{len(extract.rejects)} rejected (deliberately broken demo rows), "
@@ -121,18 +300,27 @@ def demo(
             markup=False,
         )
     print_totals(statement)
-    _store_demo(out, contract, cohort_path, register_path, statement)
+    _show(list(StoredStatement.objects.filter(contract_id=contract.id)))
+    adjustments = Adjustment.objects.filter(statement=latest)
+    console.print(
+        f"A late correction (register_{CORRECTION_AS_OF.isoformat()}.csv) changed "
+        f"{adjustments.count()} child-years of approved years: the approved statements stay as "
+        f"they were, and the 2025 draft carries adjustments of EUR "
+        f"{latest.adjustments_total:,.2f}.",
+        highlight=False,
+    )
     example = _example_line(cohort.spells, statement, 2023)
     console.print(
         f"\nFiles in {out}/:\n"
-        f"  {cohort_path.name}, {register_path.name}  the synthetic inputs\n"
+        f"  referrals.csv, activity.csv  the synthetic referrals and the providers' contacts\n"
+        f"  {cohort_path.name}, {register_path.name}  the city's files for the enrolled cohort\n"
         f"  statement_YYYY.csv, lines_YYYY.csv  one statement and its deduction lines per year\n"
         f"  statements_2020-2025.xlsx  all years in one workbook, with the inputs' SHA-256\n"
         f"  sibyl.sqlite3, keys.json  the demo's store and its throwaway keys\n"
         f"  store_statement_2025.xlsx  the 2025 statement from the store, with its adjustments\n"
         f"\nUse the demo's store from the command line, e.g.:\n"
         f"  export SIBYL_DATA_DIR={out} SIBYL_KEY_FILE={out}/keys.json\n"
-        f"  sibyl statement list; sibyl import list; sibyl audit verify\n"
+        f"  sibyl cohort show; sibyl statement list; sibyl import list; sibyl audit verify\n"
         f"\nExplain one child-year, e.g. that of the child on line {example} of the cohort file, "
         f"who had deductions in 2023:\n"
         f"  sibyl explain --cohort {cohort_path} --register {register_path} --year 2023 "
@@ -153,75 +341,3 @@ def _example_line(spells: list, statement, year: int) -> int:
         if spell.person in with_use and spell.line is not None:
             return spell.line
     return 2
-
-
-def _store_demo(out: Path, contract, cohort_path: Path, register_path: Path, statement) -> None:
-    """The same data through the store: import, approve 2020–2024, a late correction."""
-    from sibyl import identity
-
-    keys = identity.write_key_file(identity.create_keys(), out / "keys.json")
-    # The demo uses its own folder and keys, whatever the environment says.
-    os.environ["SIBYL_DATA_DIR"] = str(out)
-    os.environ["SIBYL_KEY_FILE"] = str(keys)
-    for name in ("DATABASE_URL", "SIBYL_PSEUDONYM_KEY", "SIBYL_VAULT_KEY"):
-        os.environ.pop(name, None)
-    console.print(
-        f"\nThe store: throwaway keys made for this demo only ({keys}); an embedded database "
-        f"{out / 'sibyl.sqlite3'}.",
-        highlight=False,
-    )
-    from sibyl.web.bootstrap import setup
-
-    setup()
-    from sibyl.cli.store import _show
-    from sibyl.web.statements.models import Adjustment
-    from sibyl.web.store.cohort import import_cohort
-    from sibyl.web.store.imports import import_register
-    from sibyl.web.store.statements import approve_statement, create_statement, export_statement
-
-    actor = "demo-coordinator"
-    import_cohort(cohort_path, contract, actor=actor)
-    import_register(register_path, contract, as_of=DEMO_AS_OF, actor=actor)
-    for year in APPROVED_YEARS:
-        create_statement(contract.id, year, actor=actor)
-        approve_statement(contract.id, year, actor=actor)
-
-    corrected = out / f"register_{CORRECTION_AS_OF.isoformat()}.csv"
-    corrected.write_text(
-        register_path.read_text(encoding="utf-8") + _late_rows(statement, cohort_path),
-        encoding="utf-8",
-    )
-    import_register(corrected, contract, as_of=CORRECTION_AS_OF, actor=actor)
-    latest = create_statement(contract.id, 2025, actor=actor)
-    export_statement(latest, out / "store_statement_2025.xlsx", actor=actor)
-    from sibyl.web.statements.models import Statement as StoredStatement
-
-    _show(list(StoredStatement.objects.filter(contract_id=contract.id)))
-    adjustments = Adjustment.objects.filter(statement=latest)
-    console.print(
-        f"A late correction ({corrected.name}, as of {CORRECTION_AS_OF.isoformat()}) changed "
-        f"{adjustments.count()} child-years of approved years: the approved statements stay as "
-        f"they were, and the 2025 draft carries adjustments of EUR "
-        f"{latest.adjustments_total:,.2f}.",
-        highlight=False,
-    )
-
-
-def _late_rows(statement, cohort_path: Path) -> str:
-    """Register rows the city adds later: open-care social work for three children in autumn
-    2024 who had no deductions that year (CSV lines, identity codes as in the cohort file)."""
-    import csv
-
-    with cohort_path.open(encoding="utf-8", newline="") as stream:
-        codes = [row["hetu"] for row in csv.DictReader(stream)]
-    clean = {
-        row.person
-        for row in statement.child_years
-        if row.year == 2024 and row.followup_days == 366 and not row.deduction
-    }
-    chosen = [code for code in codes if code in clean][:3]
-    start = date(2024, 9, 2)
-    return "".join(
-        f"{code},5,{(start + timedelta(days=7 * i)).isoformat()},2024-12-20,\n"
-        for i, code in enumerate(chosen)
-    )
