@@ -391,3 +391,24 @@ def test_activity__a_bad_row_refuses_the_whole_file(contract, keyring, tmp_path,
         import_activity(log, contract, actor="worker")
     assert "line 3" in caught.value.message
     assert activity_summary("helsinki") == []
+
+
+def test_no_recent_contact__families_past_their_service_are_not_listed(contract, keyring, tmp_path):
+    # Service lasts 1–3 years: three years after enrolment, a family silent for over a year has
+    # finished its service; one silent for 70 days has not.
+    for n in (1, 2):
+        refer(contract, referral(n), actor=ACTOR, keyring=keyring)
+    enrol(contract, "R001", date(2022, 2, 1), SOS, actor=ACTOR)
+    enrol(contract, "R002", date(2022, 2, 1), VAMOS, actor=ACTOR)
+    first, second = pseudonym(1, keyring), pseudonym(2, keyring)
+    log = tmp_path / "activity.csv"
+    log.write_text(
+        "pseudonym,referral_id,date,component,minutes,participants,provider\n"
+        f"{first},,2023-06-01,individual_support,60,child,{SOS}\n"
+        f"{second},,2025-03-23,individual_support,60,child,{VAMOS}\n",
+        encoding="utf-8",
+    )
+    import_activity(log, contract, actor="worker")
+    on = date(2025, 6, 1)  # 3 years and 4 months after enrolment
+    silent = no_recent_contact("helsinki", on)
+    assert [(row.pseudonym, row.days) for row in silent] == [(second, 70)]

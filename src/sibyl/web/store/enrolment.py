@@ -58,6 +58,9 @@ COMPONENT_ALIASES: dict[str, str] = {
 }
 
 NO_CONTACT_DAYS = 60
+SERVICE_YEARS = 3
+"""The service lasts 1–3 years (longer if needed, DOMAIN.md 2); a family enrolled longer ago and
+without contact for a year is taken to have finished its service, not to be lost to it."""
 """Families in follow-up without a recorded contact for this many days are listed."""
 
 
@@ -810,7 +813,8 @@ class NoContact:
 def no_recent_contact(contract_id: str, on: date, days: int = NO_CONTACT_DAYS) -> list[NoContact]:
     """Families in follow-up on ``on`` whose last contact (on or before ``on``) is at least
     ``days`` days ago; a family without any contact counts from the start of its current
-    follow-up spell. Longest silence first."""
+    follow-up spell. Families past :data:`SERVICE_YEARS` of service and silent for over a year
+    have finished the service and are left out. Longest silence first."""
     last: dict[int, date] = {}
     for child_id, day in Activity.objects.filter(
         child__contract_id=contract_id, on__lte=on
@@ -823,7 +827,11 @@ def no_recent_contact(contract_id: str, on: date, days: int = NO_CONTACT_DAYS) -
             continue
         since = last.get(spell.child_id, spell.enrolled_on)
         silent = (on - since).days
-        if silent >= days:
+        enrolled = getattr(getattr(spell.child, "enrolment", None), "enrolled_on", None)
+        finished = (
+            enrolled is not None and (on - enrolled).days > SERVICE_YEARS * 365 and silent > 365
+        )
+        if silent >= days and not finished:
             provider = getattr(getattr(spell.child, "enrolment", None), "provider", "")
             found.append(
                 NoContact(spell.child.pseudonym, provider, last.get(spell.child_id), silent)
