@@ -1,5 +1,6 @@
 """``sibyl fund irr/cap``, ``sibyl savings`` and ``sibyl simulate``: the fund's returns, the return
-cap, the savings case and the Monte Carlo, file in, no database."""
+cap, the savings case and the Monte Carlo, file in, no database; ``sibyl fund import/add/ledger/
+show``: the fund ledger kept in the store."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from sibyl.finance.irr import moic, xirr
 from sibyl.money import parse_decimal
 
 fund_app = typer.Typer(
-    help="The fund: investors' XIRR, the multiple and the return cap.", no_args_is_help=True
+    help="The fund: its ledger, investors' XIRR, the multiple and the return cap.",
+    no_args_is_help=True,
 )
 app.add_typer(fund_app, name="fund")
 
@@ -89,6 +91,197 @@ def cap_command(
     typer.echo(f"payable {result.payable:.2f}")
     if result.withheld > 0:
         console.print(f"{result.withheld:.2f} is above the return cap and is not invoiced.")
+
+
+ContractOption = Annotated[
+    str, typer.Option(help="A built-in contract name (helsinki) or a contract file.")
+]
+ActorOption = Annotated[
+    str | None, typer.Option(help="Who does this, for the audit log (default: the OS user).")
+]
+
+
+def _store() -> None:
+    from sibyl.web.bootstrap import setup
+
+    setup()
+
+
+def _actor(actor: str | None) -> str:
+    from sibyl.web.audit.log import default_actor
+
+    return actor.strip() if actor and actor.strip() else default_actor()
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+@fund_app.command("import")
+def import_command(
+    file: Annotated[
+        Path, typer.Argument(help="A cash-flow file: date, amount, kind, investor.", dir_okay=False)
+    ],
+    contract: ContractOption = "helsinki",
+    actor: ActorOption = None,
+) -> None:
+    """Store a cash-flow file in the fund ledger, all rows or none; the same file once."""
+    _store()
+    from django.utils.timezone import localtime
+
+    from sibyl.contract import load_contract
+    from sibyl.web.store.fund import import_flows
+
+    loaded = load_contract(contract)
+    result = import_flows(file, loaded.id, actor=_actor(actor))
+    imported = result.fund_import
+    if result.already_imported:
+        console.print(
+            f"{file}: this file (SHA-256 {imported.sha256[:12]}…) was already imported on "
+            f"{localtime(imported.imported_at):%Y-%m-%d %H:%M}; nothing changed.",
+            highlight=False,
+        )
+        return
+    console.print(
+        f"{file}: {result.flows} flows stored in the {loaded.id} fund ledger.", highlight=False
+    )
+
+
+@fund_app.command("add")
+def add_command(
+    on: Annotated[str, typer.Option("--date", help="The date of the flow (YYYY-MM-DD).")],
+    amount: Annotated[str, typer.Option(help="Euros (contributions may be written positive).")],
+    kind: Annotated[
+        str,
+        typer.Option(help="contribution, provider_payment, fee, outcome_payment or distribution."),
+    ],
+    investor: Annotated[
+        str, typer.Option(help="The investor (contributions, distributions).")
+    ] = "",
+    note: Annotated[str, typer.Option(help="A note kept with the flow.")] = "",
+    contract: ContractOption = "helsinki",
+    actor: ActorOption = None,
+) -> None:
+    """Add one flow to the fund ledger."""
+    _store()
+    from sibyl.contract import load_contract
+    from sibyl.web.store.fund import add_flow
+
+    day = parse_option_date(on, "--date")
+    assert day is not None
+    loaded = load_contract(contract)
+    flow = add_flow(
+        loaded.id,
+        day,
+        _parse_money_option(amount, "--amount"),
+        kind.strip().lower(),
+        investor,
+        note,
+        actor=_actor(actor),
+    )
+    console.print(
+        f"Flow {flow.id}: {flow.on} {flow.kind} {flow.amount:.2f} {flow.investor}".rstrip() + ".",
+        highlight=False,
+    )
+
+
+@fund_app.command("ledger")
+def ledger_command(contract: ContractOption = "helsinki") -> None:
+    """The fund's flows in date order with the running cash balance."""
+    _store()
+    from rich.table import Table
+
+    from sibyl.contract import load_contract
+    from sibyl.web.store.fund import ledger
+
+    loaded = load_contract(contract)
+    lines = ledger(loaded.id)
+    if not lines:
+        raise SibylInputError(
+            f"the {loaded.id} fund ledger has no flows yet",
+            None,
+            "load them with `sibyl fund import FILE`",
+        )
+    table = Table(title=f"Fund ledger: {loaded.id} (EUR, investors' view)")
+    for name, justify in (
+        ("date", "left"),
+        ("kind", "left"),
+        ("investor", "left"),
+        ("amount", "right"),
+        ("balance", "right"),
+        ("source", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for line in lines:
+        flow = line.flow
+        table.add_row(
+            flow.on.isoformat(),
+            flow.kind,
+            flow.investor,
+            _money(flow.amount),
+            _money(line.balance),
+            flow.source_file or flow.note,
+        )
+    console.print(table)
+
+
+@fund_app.command("show")
+def show_command(
+    contract: ContractOption = "helsinki",
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="The position on this date (default: today in Helsinki)."),
+    ] = None,
+    lag_days: Annotated[
+        int, typer.Option(help="Days from the city's payment to the distribution.", min=0)
+    ] = 0,
+) -> None:
+    """The fund's position: totals, each investor's share, XIRR, multiple and cap headroom."""
+    _store()
+    from datetime import date
+
+    from rich.table import Table
+
+    from sibyl.contract import load_contract
+    from sibyl.register.reader import today_in_helsinki
+    from sibyl.web.store.fund import headroom, position
+
+    loaded = load_contract(contract)
+    day = parse_option_date(on, "--on") or today_in_helsinki()
+    found = position(loaded.id, day)
+    table = Table(title=f"Fund position: {loaded.id} on {day.isoformat()} (EUR)")
+    table.add_column("item")
+    table.add_column("value", justify="right")
+    for label, value in (
+        ("contributions", found.contributions),
+        ("provider payments", found.provider_payments),
+        ("fees", found.fees),
+        ("outcome payments received", found.outcome_payments),
+        ("distributions", found.distributions),
+        ("balance", found.balance),
+    ):
+        table.add_row(label, _money(value))
+    for name, share in found.shares.items():
+        table.add_row(
+            f"share of {name or '(no investor named)'}",
+            f"{_money(found.contributed_by[name])} ({share * 100:.2f} %)",
+        )
+    table.add_row("investors' XIRR", "—" if found.xirr is None else f"{found.xirr * 100:.2f} %")
+    table.add_row("multiple (MOIC)", "—" if found.moic is None else f"{found.moic:.4f}")
+    year = day.year + 1
+    cap = loaded.for_year("investor_return_cap", year)
+    pay_date = date(year, 6, 30)
+    if cap is not None:
+        room = headroom(loaded.id, pay_date, Decimal(str(cap)), lag_days)
+        table.add_row(
+            f"cap headroom, payment {pay_date.isoformat()} at {Decimal(str(cap)) * 100:.2f} %",
+            _money(room),
+        )
+    console.print(table)
+    if found.xirr is None:
+        console.print(f"No XIRR yet: {found.xirr_reason}.", highlight=False)
+    if cap is None:
+        console.print(f"The contract sets no investor return cap for {year}.", highlight=False)
 
 
 ScenarioOption = Annotated[

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sibyl.web.vault",
     "sibyl.web.imports",
     "sibyl.web.statements",
+    "sibyl.web.fund",
     "sibyl.web.audit",
 ]
 MIDDLEWARE: list[str] = [
