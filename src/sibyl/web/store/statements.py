@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,6 +40,9 @@ from sibyl.web.store.contracts import stored_contract
 from sibyl.web.store.imports import stored_episodes
 
 ZERO = Decimal("0.00")
+RETURN_CAP_PAY_DAY = (6, 30)
+"""The city pays a year's outcome payment on 30 June of the following year (assumption, as in
+the savings scenario; the contract's own invoicing date is not public)."""
 
 
 def _approved(contract_id: str, year: int) -> Statement | None:
@@ -127,6 +130,10 @@ def create_statement(name: str, year: int, *, actor: str) -> Statement:
 
     totals = result.totals[year]
     adjustments_total = sum((after - before for _, _, before, after in adjustments), ZERO)
+    payable, caps, notes = _return_cap(
+        contract, year, totals.payable, adjustments_total, list(totals.caps_applied),
+        list(totals.cap_notes),
+    )  # fmt: skip
     with transaction.atomic():
         Statement.objects.filter(
             contract_id=contract.id, year=year, status=Statement.DRAFT
@@ -155,11 +162,11 @@ def create_statement(name: str, year: int, *, actor: str) -> Statement:
             base=totals.base,
             deductions=totals.deductions,
             computed=totals.computed,
-            payable=totals.payable,
+            payable=payable,
             adjustments_total=adjustments_total,
-            invoice_total=totals.payable + adjustments_total,
-            caps_applied=list(totals.caps_applied),
-            cap_notes=list(totals.cap_notes),
+            invoice_total=payable + adjustments_total,
+            caps_applied=caps,
+            cap_notes=notes,
             created_by=actor,
         )
         ChildYearLine.objects.bulk_create(
@@ -216,6 +223,43 @@ def create_statement(name: str, year: int, *, actor: str) -> Statement:
             },
         )
     return statement
+
+
+def _return_cap(
+    contract, year: int, payable: Decimal, adjustments: Decimal, caps: list[str], notes: list[str]
+) -> tuple[Decimal, list[str], list[str]]:
+    """The investors' return cap (DOMAIN.md 3.5) on the year's invoice, from the fund ledger.
+
+    The city pays on :data:`RETURN_CAP_PAY_DAY` of the following year; the amount invoiced
+    (the year's payable amount plus the adjustments) may not bring the investors' XIRR above
+    the contract's cap. Without a fund ledger in the store the cap cannot be checked, and the
+    statement says so.
+    """
+    from sibyl.web.store.fund import apply_return_cap, stored_flows
+
+    rate = contract.for_year("investor_return_cap", year)
+    if rate is None:
+        return payable, caps, notes
+    if not stored_flows(contract.id):
+        notes.append(
+            "investor return cap not checked: the fund's cash flows are not in the store "
+            "(`sibyl fund import`)"
+        )
+        return payable, caps, notes
+    month, day = RETURN_CAP_PAY_DAY
+    pay_date = date(year + 1, month, day)
+    invoice = payable + adjustments
+    if invoice <= 0:
+        return payable, caps, notes
+    result = apply_return_cap(contract.id, invoice, pay_date, rate)
+    notes.append(
+        f"investor return cap {rate * 100:g} %: headroom EUR {result.headroom} for a payment "
+        f"on {pay_date.isoformat()}"
+    )
+    if result.payable < invoice:
+        caps.append("investor_return_cap")
+        payable = max(ZERO, payable - (invoice - result.payable))
+    return payable, caps, notes
 
 
 def get_statement(contract_id: str, year: int, *, status: str | None = None) -> Statement:
