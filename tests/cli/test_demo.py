@@ -79,6 +79,14 @@ def test_demo__store_has_approved_years_and_a_late_correction_as_adjustments(dem
     assert (folder / "store_statement_2025.xlsx").stat().st_size > 0
 
 
+def test_demo__prints_the_funds_position_and_a_10000_run_simulation(demo_run):
+    _, text = demo_run
+    assert "The fund on 2026-03-31" in text
+    assert "investors' XIRR to date" in text
+    assert "Monte Carlo of the contract, 10,000 runs" in text
+    assert "P(investors lose capital)" in text
+
+
 def test_demo__database_file_holds_no_identity_code_in_the_clear(demo_run):
     folder, _ = demo_run
     with (folder / "referrals.csv").open(encoding="utf-8") as stream:

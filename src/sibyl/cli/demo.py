@@ -9,8 +9,11 @@
 3. The city's cohort file and a register extract (with a few deliberately broken rows) are
    written from that cohort, read back through the same readers as ``sibyl settle``, and every
    year 2020–2025 is settled into CSV and Excel statements.
-4. The same extract goes through the store: statements 2020–2024 created and approved, then a
-   late correction of the register that arrives as adjustments in the 2025 statement.
+4. The same extract goes through the store, with the fund's cash flows (the illustrative plan of
+   the ``helsinki-base`` scenario): statements 2020–2024 created (the investors' return cap
+   checked against the fund ledger), approved and paid, then a late correction of the register
+   that arrives as adjustments in the 2025 statement.
+5. The fund's position, and a 10,000-run Monte Carlo of the contract.
 """
 
 from __future__ import annotations
@@ -35,12 +38,14 @@ DEMO_YEARS = list(range(2020, 2026))
 DEMO_AS_OF = date(2026, 3, 31)
 CORRECTION_AS_OF = date(2026, 6, 30)
 APPROVED_YEARS = list(range(2020, 2025))
+SIMULATION_RUNS = 10_000
 MOVED_OUT_SHARE = 0.08
 RETURN_SHARE = 0.25
 CONSENT_WITHDRAWN_SHARE = 0.02
 COORDINATOR = "demo-coordinator"
 REFERRER = "demo-referrer"
 PROVIDER_WORKER = "demo-provider"
+FUND_MANAGER = "demo-fund-manager"
 
 
 @app.command("demo")
@@ -68,7 +73,7 @@ def demo(
         TimeElapsedColumn(),
         console=console,
     ) as progress:
-        step = progress.add_task("Screening synthetic referrals", total=7)
+        step = progress.add_task("Screening synthetic referrals", total=8)
         codes = _referrals_and_enrolment(out, contract, seed)
         progress.update(step, advance=1, description="Exits, returns and consent")
         _exits_and_returns(contract, seed)
@@ -78,10 +83,14 @@ def demo(
         cohort_path, register_path = _city_files(out, contract, codes, seed)
         progress.update(step, advance=1, description="Settling 2020–2025 from the files")
         statement, extract, cohort = _settle_files(out, contract, cohort_path, register_path)
-        progress.update(step, advance=1, description="Statements in the store")
+        progress.update(step, advance=1, description="Statements and the fund in the store")
         latest = _statements_in_store(out, contract, register_path, statement)
-        progress.update(step, advance=2, description="Done")
-    _report(out, contract, statement, extract, cohort, cohort_path, register_path, latest)
+        progress.update(step, advance=1, description=f"Monte Carlo, {SIMULATION_RUNS:,} runs")
+        simulation = _simulate()
+        progress.update(step, advance=1, description="Done")
+    _report(
+        out, contract, statement, extract, cohort, cohort_path, register_path, latest, simulation
+    )
 
 
 def _prepare(out: Path) -> None:
@@ -231,13 +240,36 @@ def _settle_files(out: Path, contract, cohort_path: Path, register_path: Path):
 
 
 def _statements_in_store(out: Path, contract, register_path: Path, statement):
+    from sibyl.finance.scenario import load_scenario
+    from sibyl.web.store.fund import add_flow
     from sibyl.web.store.imports import import_register
     from sibyl.web.store.statements import approve_statement, create_statement, export_statement
 
+    plan = load_scenario("helsinki-base")
+    for kind, flows in (
+        ("contribution", plan.capital_calls),
+        ("provider_payment", plan.provider_payments),
+        ("fee", plan.fees),
+    ):
+        for flow in flows:
+            if flow.date <= DEMO_AS_OF:
+                investor = "investors" if kind == "contribution" else ""
+                add_flow(contract.id, flow.date, flow.amount, kind, investor, actor=FUND_MANAGER)
     import_register(register_path, contract, as_of=DEMO_AS_OF, actor=COORDINATOR)
     for year in APPROVED_YEARS:
         create_statement(contract.id, year, actor=COORDINATOR)
-        approve_statement(contract.id, year, actor=COORDINATOR)
+        approved = approve_statement(contract.id, year, actor=COORDINATOR)
+        paid_on = date(year + 1, 6, 30)
+        if paid_on <= DEMO_AS_OF and approved.invoice_total > 0:
+            add_flow(
+                contract.id, paid_on, approved.invoice_total, "outcome_payment",
+                note=f"statement {year}", actor=FUND_MANAGER,
+            )  # fmt: skip
+            add_flow(
+                contract.id, paid_on + timedelta(days=plan.distribution_lag_days),
+                approved.invoice_total, "distribution", "investors",
+                note=f"outcome payment {year}", actor=FUND_MANAGER,
+            )  # fmt: skip
     corrected = out / f"register_{CORRECTION_AS_OF.isoformat()}.csv"
     corrected.write_text(
         register_path.read_text(encoding="utf-8") + _late_rows(statement, out / "cohort.csv"),
@@ -269,7 +301,9 @@ def _late_rows(statement, cohort_path: Path) -> str:
     )
 
 
-def _report(out, contract, statement, extract, cohort, cohort_path, register_path, latest):
+def _report(
+    out, contract, statement, extract, cohort, cohort_path, register_path, latest, simulation
+):
     from sibyl.cli.store import _show
     from sibyl.web.statements.models import Adjustment
     from sibyl.web.statements.models import Statement as StoredStatement
@@ -309,6 +343,7 @@ def _report(out, contract, statement, extract, cohort, cohort_path, register_pat
         f"{latest.adjustments_total:,.2f}.",
         highlight=False,
     )
+    _report_fund(contract, simulation)
     example = _example_line(cohort.spells, statement, 2023)
     console.print(
         f"\nFiles in {out}/:\n"
@@ -328,6 +363,58 @@ def _report(out, contract, statement, extract, cohort, cohort_path, register_pat
         f'--child "$(sed -n {example}p {cohort_path} | cut -d, -f1)"',
         highlight=False,
         markup=False,
+    )
+
+
+def _simulate():
+    from sibyl.finance.montecarlo import simulate
+    from sibyl.finance.scenario import load_scenario
+
+    return simulate(load_scenario("helsinki-base"), SIMULATION_RUNS, None)
+
+
+def _report_fund(contract, simulation) -> None:
+    from rich.table import Table
+
+    from sibyl.web.store.fund import position
+
+    found = position(contract.id, DEMO_AS_OF)
+    table = Table(
+        title=f"The fund on {DEMO_AS_OF.isoformat()} (EUR; illustrative plan)", title_justify="left"
+    )
+    table.add_column("item")
+    table.add_column("value", justify="right")
+    for label, value in (
+        ("investors' contributions", found.contributions),
+        ("payments to providers", found.provider_payments),
+        ("manager's fees and costs", found.fees),
+        ("outcome payments received", found.outcome_payments),
+        ("distributions to investors", found.distributions),
+        ("cash balance", found.balance),
+    ):
+        table.add_row(label, f"{value:,.2f}")
+    table.add_row("investors' XIRR to date", "—" if found.xirr is None else f"{found.xirr:.2%}")
+    table.add_row(
+        "multiple on invested capital", "—" if found.moic is None else f"{found.moic:.2f}"
+    )
+    console.print(table)
+    summary = simulation.summary()
+    sim = Table(
+        title=f"Monte Carlo of the contract, {SIMULATION_RUNS:,} runs (scenario helsinki-base)",
+        title_justify="left",
+    )
+    sim.add_column("measure")
+    for q in (5, 50, 95):
+        sim.add_column(f"P{q}", justify="right")
+    for name, values in simulation.percentiles().items():
+        fmt = "{:.4f}" if "IRR" in name else "{:,.0f}"
+        sim.add_row(name, fmt.format(values[0]), fmt.format(values[2]), fmt.format(values[4]))
+    console.print(sim)
+    console.print(
+        f"P(investors lose capital) {summary['p_investors_lose_capital']:.4f}; "
+        f"P(city pays more than it saves) {summary['p_city_pays_more_than_it_saves']:.4f}; "
+        f"P(return cap binds) {summary['p_cap_binds']:.4f}. See docs/finance.md.",
+        highlight=False,
     )
 
 
