@@ -60,3 +60,11 @@ def test_return_cap__below_the_cap_nothing_is_withheld(files, contract, keyring)
     statement = create_statement("helsinki", 2023, actor=ACTOR)
     assert statement.payable == Decimal("6707.74")
     assert statement.caps_applied == []
+
+
+def test_return_cap__fees_alone_do_not_make_a_ledger_that_caps_to_zero(files, contract, keyring):
+    load(files, contract, keyring)
+    add_flow("helsinki", date(2023, 6, 30), Decimal("1000.00"), "fee", actor=ACTOR)
+    statement = create_statement("helsinki", 2023, actor=ACTOR)
+    assert statement.payable == Decimal("6707.74")
+    assert any("investor return cap not checked" in note for note in statement.cap_notes)

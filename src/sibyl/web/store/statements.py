@@ -240,9 +240,9 @@ def _return_cap(
     rate = contract.for_year("investor_return_cap", year)
     if rate is None:
         return payable, caps, notes
-    if not stored_flows(contract.id):
+    if not any(flow.kind == "contribution" for flow in stored_flows(contract.id)):
         notes.append(
-            "investor return cap not checked: the fund's cash flows are not in the store "
+            "investor return cap not checked: the investors' contributions are not in the store "
             "(`sibyl fund import`)"
         )
         return payable, caps, notes
