@@ -529,3 +529,14 @@ def test_read_extract__extra_columns_named_in_one_warning(helsinki: Contract, wr
         f"{path}: the extract has columns Sibyl does not use ('note', 'Unit'); they are "
         "ignored, remove them from the file to silence this warning."
     )
+
+
+def test_read_extract__reports_progress_from_the_first_row_to_the_last(
+    helsinki: Contract, write_csv
+) -> None:
+    calls: list[tuple[int, int]] = []
+    rows = [HEADER] + [[CHILD_A, "5", f"2021-01-0{day}", "", ""] for day in range(1, 4)]
+    read_extract(
+        write_csv(rows), helsinki, progress=lambda done, total: calls.append((done, total))
+    )
+    assert calls == [(0, 3), (3, 3)]

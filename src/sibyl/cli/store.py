@@ -118,10 +118,13 @@ def import_register_command(
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as progress:
-        task = progress.add_task("Storing episodes", total=None, visible=False)
+        tasks: dict[str, object] = {}
 
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total, visible=True)
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                label = "Checking rows" if stage == "checking" else "Storing episodes"
+                tasks[stage] = progress.add_task(label, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
 
         result = import_register(
             file,

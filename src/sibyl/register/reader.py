@@ -333,11 +333,22 @@ def _duplicate(line: int, first_line: int) -> ReadWarning:
     )
 
 
-def read_extract(path: str | Path, contract: Contract, *, as_of: dt.date | None = None) -> Extract:
+PROGRESS_EVERY = 50_000
+"""How often :func:`read_extract` reports progress, in rows."""
+
+
+def read_extract(
+    path: str | Path,
+    contract: Contract,
+    *,
+    as_of: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Extract:
     """Read and check a register extract (the rules are in the module docstring).
 
     ``as_of`` is the extract's as-of date: rows that start after it are rejected, and an
     ongoing row's ``days`` may not exceed the days from its start to the as-of date.
+    ``progress(rows_checked, rows)`` is called every :data:`PROGRESS_EVERY` rows and at the end.
     Raises :class:`SibylInputError` when the file cannot be read as an extract at all.
     """
     table = read_text_table(path)
@@ -374,8 +385,11 @@ def read_extract(path: str | Path, contract: Contract, *, as_of: dt.date | None 
     first_line_of: dict[tuple[object, ...], int] = {}
     duplicates = 0
 
+    total = len(table.rows)
     with _no_cyclic_gc():
-        for line, row in table.rows:
+        for index, (line, row) in enumerate(table.rows):
+            if progress is not None and index % PROGRESS_EVERY == 0:
+                progress(index, total)
             cells = row if len(row) >= width else (row + padding)[:width]
 
             raw_person = cells[at_person].strip()
@@ -457,6 +471,8 @@ def read_extract(path: str | Path, contract: Contract, *, as_of: dt.date | None 
                 continue
             episodes.append(Episode(person, service, start, end, days, line))
 
+    if progress is not None:
+        progress(total, total)
     return Extract(
         source=table.source,
         sha256=table.sha256,

@@ -44,9 +44,12 @@ def import_register(
     actor: str,
     services: Sequence[int] | None = None,
     keyring: identity.Keyring | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportResult:
-    """Store an extract as of ``as_of`` covering ``services`` (all the contract's by default)."""
+    """Store an extract as of ``as_of`` covering ``services`` (all the contract's by default).
+
+    ``progress(stage, done, total)`` reports the stages ``checking`` (rows read and checked)
+    and ``storing`` (episodes written)."""
     sha = file_sha256(path)
     existing = RegisterImport.objects.filter(contract_id=contract.id, sha256=sha).first()
     if existing is not None:
@@ -60,7 +63,14 @@ def import_register(
             None,
             f"use codes among {', '.join(map(str, sorted(contract.services)))}",
         )
-    extract = read_extract(path, contract, as_of=as_of)
+    extract = read_extract(
+        path,
+        contract,
+        as_of=as_of,
+        progress=None
+        if progress is None
+        else (lambda done, total: progress("checking", done, total)),
+    )
     outside = sorted({e.service for e in extract.episodes} - set(covered))
     if outside:
         raise SibylInputError(
@@ -122,7 +132,7 @@ def import_register(
                 for child_id, e in kept[first : first + BATCH]
             )
             if progress is not None:
-                progress(min(first + BATCH, len(kept)), len(kept))
+                progress("storing", min(first + BATCH, len(kept)), len(kept))
         RejectedRow.objects.bulk_create(
             RejectedRow(
                 register_import=register_import,
