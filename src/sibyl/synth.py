@@ -170,7 +170,7 @@ def _date(day: int) -> date:
     return _EPOCH + timedelta(days=int(day))
 
 
-def _years_before(value: date, years: int) -> date:
+def years_before(value: date, years: int) -> date:
     """The same calendar day ``years`` earlier (29 February becomes 28 February)."""
     try:
         return value.replace(year=value.year - years)
@@ -432,8 +432,8 @@ def synth_cohort(
     spells: list[FollowupSpell] = []
     for _ in range(size):
         enrolled = _enrolment_day(rng, first, last)
-        oldest = _years_before(enrolled, MAX_AGE_YEARS) + timedelta(days=1)
-        youngest = _years_before(enrolled, MIN_AGE_YEARS)
+        oldest = years_before(enrolled, MAX_AGE_YEARS) + timedelta(days=1)
+        youngest = years_before(enrolled, MIN_AGE_YEARS)
         while True:
             birth = oldest + timedelta(days=int(rng.integers(0, (youngest - oldest).days + 1)))
             individual = int(rng.integers(2, 900))

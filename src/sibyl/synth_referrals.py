@@ -20,6 +20,7 @@ import numpy as np
 from sibyl import identity
 from sibyl.contract import Contract
 from sibyl.settlement.export import atomic_write
+from sibyl.synth import years_before
 
 REFERRAL_COLUMNS = [
     "referral_id",
@@ -70,13 +71,6 @@ class ActivityRow:
     participants: str
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=day.year - years, day=28)
-
-
 def _referral_day(rng: np.random.Generator, first: date, last: date) -> date:
     # Most referrals in the first three years of the window, like enrolments.
     years = list(range(first.year, last.year + 1))
@@ -109,8 +103,8 @@ def synth_referrals(
             referred = last + timedelta(days=int(rng.integers(1, 60)))
         years_old = int(rng.choice([2, 7])) if failing == "age" else int(rng.integers(3, 7))
         # Exactly `years_old` on the referral date.
-        oldest = _years_before(referred, years_old + 1) + timedelta(days=1)
-        youngest = _years_before(referred, years_old)
+        oldest = years_before(referred, years_old + 1) + timedelta(days=1)
+        youngest = years_before(referred, years_old)
         birth = oldest + timedelta(days=int(rng.integers(0, (youngest - oldest).days + 1)))
         while True:
             code = identity.make(birth, int(rng.integers(2, 900)))

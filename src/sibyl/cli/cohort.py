@@ -16,8 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from sibyl.cli import app
-from sibyl.cli.common import console, parse_option_date
-from sibyl.cli.store import ActorOption, ContractOption, _actor, _store
+from sibyl.cli.common import actor_name, console, open_store, parse_option_date
+from sibyl.cli.store import ActorOption, ContractOption
 from sibyl.errors import SibylInputError
 
 referral_app = typer.Typer(
@@ -64,10 +64,10 @@ def referral_import(
     actor: ActorOption = None,
 ) -> None:
     """Screen and store a referral file (all or nothing); the referrer is the actor."""
-    _store()
+    open_store()
     from sibyl.web.store.enrolment import import_referrals
 
-    result = import_referrals(file, _contract(contract), actor=_actor(actor))
+    result = import_referrals(file, _contract(contract), actor=actor_name(actor))
     console.print(
         f"{file}: {len(result.stored)} referrals stored ({result.eligible} eligible, "
         f"{len(result.stored) - result.eligible} not), {result.already_stored} already stored.",
@@ -146,7 +146,7 @@ def referral_add(
     actor: ActorOption = None,
 ) -> None:
     """Screen and store one referral; prints the decision with each criterion's evidence."""
-    _store()
+    open_store()
     from sibyl.eligibility import Referral
     from sibyl.register.reader import IdentityChecker, temporary_codes_allowed
     from sibyl.register.referrals import SOURCE_ALIASES, parse_services, parse_source
@@ -190,7 +190,7 @@ def referral_add(
             stressful_life_situation=stressful_life_situation,
             ongoing_services=services,
         ),
-        actor=_actor(actor),
+        actor=actor_name(actor),
         referrer=referrer.strip() if referrer and referrer.strip() else None,
     )
     verdict = "eligible" if row.eligible else "not eligible (" + " ".join(row.failed) + ")"
@@ -221,10 +221,10 @@ def referral_override(
         raise SibylInputError(
             "an override needs a decision", None, "give --eligible or --not-eligible"
         )
-    _store()
+    open_store()
     from sibyl.web.store.enrolment import override
 
-    override(_contract(contract).id, referral_id, eligible, reason, actor=_actor(actor))
+    override(_contract(contract).id, referral_id, eligible, reason, actor=actor_name(actor))
     console.print(
         f"Referral {referral_id} is now {'eligible' if eligible else 'not eligible'} "
         "(override recorded with its reason).",
@@ -260,7 +260,7 @@ def enrol_command(
     if not on:
         raise SibylInputError("the enrolment needs a date", None, "give --on YYYY-MM-DD")
     day = _day(on)
-    _store()
+    open_store()
     from sibyl.web.store.enrolment import enrol, offer_places, waiting_list
 
     loaded = _contract(contract)
@@ -271,7 +271,7 @@ def enrol_command(
                 None,
                 "leave them out, or enrol one referral without --offer",
             )
-        enrolled = offer_places(loaded, day, actor=_actor(actor))
+        enrolled = offer_places(loaded, day, actor=actor_name(actor))
         for enrolment in enrolled:
             console.print(
                 f"Enrolled {enrolment.referral.referral_id} ({enrolment.child.pseudonym}) on "
@@ -289,7 +289,7 @@ def enrol_command(
             None,
             "give REFERRAL_ID and --provider NAME, or --offer to enrol from the waiting list",
         )
-    enrolment = enrol(loaded, referral_id, day, provider, actor=_actor(actor))
+    enrolment = enrol(loaded, referral_id, day, provider, actor=actor_name(actor))
     console.print(
         f"Enrolled {referral_id} ({enrolment.child.pseudonym}) on {day.isoformat()} with "
         f"{enrolment.provider}; consent given and follow-up from that day.",
@@ -307,10 +307,10 @@ def exit_command(
 ) -> None:
     """Record an exit: the child is not in follow-up from that day."""
     day = _day(on)
-    _store()
+    open_store()
     from sibyl.web.store.enrolment import exit_child
 
-    exit_child(_contract(contract).id, pseudonym, day, reason.strip(), actor=_actor(actor))
+    exit_child(_contract(contract).id, pseudonym, day, reason.strip(), actor=actor_name(actor))
     console.print(
         f"{pseudonym} exited on {day.isoformat()} ({reason.strip()}); not in follow-up from "
         "that day.",
@@ -327,10 +327,10 @@ def return_command(
 ) -> None:
     """Record a return: a new follow-up spell from that day."""
     day = _day(on)
-    _store()
+    open_store()
     from sibyl.web.store.enrolment import return_child
 
-    return_child(_contract(contract), pseudonym, day, actor=_actor(actor))
+    return_child(_contract(contract), pseudonym, day, actor=actor_name(actor))
     console.print(
         f"{pseudonym} returned on {day.isoformat()}; in follow-up again from that day.",
         highlight=False,
@@ -346,10 +346,10 @@ def consent_withdraw(
 ) -> None:
     """Record a withdrawal of consent: follow-up ends that day."""
     day = _day(on)
-    _store()
+    open_store()
     from sibyl.web.store.enrolment import withdraw_consent
 
-    withdraw_consent(_contract(contract).id, pseudonym, day, actor=_actor(actor))
+    withdraw_consent(_contract(contract).id, pseudonym, day, actor=actor_name(actor))
     console.print(
         f"Consent of {pseudonym} withdrawn on {day.isoformat()}; follow-up ended that day.",
         highlight=False,
@@ -367,17 +367,17 @@ def activity_import(
     actor: ActorOption = None,
 ) -> None:
     """Store a provider's activity log (all or nothing)."""
-    _store()
+    open_store()
     from sibyl.web.store.enrolment import import_activity
 
-    result = import_activity(file, _contract(contract), actor=_actor(actor))
+    result = import_activity(file, _contract(contract), actor=actor_name(actor))
     console.print(f"{file}: {result.rows} activities stored.", highlight=False)
 
 
 @activity_app.command("summary")
 def activity_summary_command(contract: ContractOption = "helsinki") -> None:
     """Contacts and minutes per family and month, by component."""
-    _store()
+    open_store()
     from sibyl.web.store.enrolment import COMPONENTS, activity_summary
 
     table = Table(title="Activity per family and month", title_justify="left")
@@ -403,7 +403,7 @@ def cohort_show(
 ) -> None:
     """Capacity, enrolled, waiting, in follow-up, exits by reason, families without contact."""
     day = _day(on) if on else _today()
-    _store()
+    open_store()
     from sibyl.web.store.enrolment import NO_CONTACT_DAYS, cohort_status
 
     status = cohort_status(_contract(contract), day)

@@ -304,7 +304,7 @@ def _late_rows(statement, cohort_path: Path) -> str:
 def _report(
     out, contract, statement, extract, cohort, cohort_path, register_path, latest, simulation
 ):
-    from sibyl.cli.store import _show
+    from sibyl.cli.store import show_statements
     from sibyl.web.statements.models import Adjustment
     from sibyl.web.statements.models import Statement as StoredStatement
     from sibyl.web.store.enrolment import cohort_status
@@ -334,7 +334,7 @@ def _report(
             markup=False,
         )
     print_totals(statement)
-    _show(list(StoredStatement.objects.filter(contract_id=contract.id)))
+    show_statements(list(StoredStatement.objects.filter(contract_id=contract.id)))
     adjustments = Adjustment.objects.filter(statement=latest)
     console.print(
         f"A late correction (register_{CORRECTION_AS_OF.isoformat()}.csv) changed "

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from sibyl.cli import app
-from sibyl.cli.common import console, parse_option_date
+from sibyl.cli.common import actor_name, console, open_store, parse_option_date
 from sibyl.errors import SibylInputError
 from sibyl.finance.cap import apply_cap
 from sibyl.finance.cashflows import investor_flows, read_cashflows
@@ -101,18 +101,6 @@ ActorOption = Annotated[
 ]
 
 
-def _store() -> None:
-    from sibyl.web.bootstrap import setup
-
-    setup()
-
-
-def _actor(actor: str | None) -> str:
-    from sibyl.web.audit.log import default_actor
-
-    return actor.strip() if actor and actor.strip() else default_actor()
-
-
 def _money(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
@@ -126,14 +114,14 @@ def import_command(
     actor: ActorOption = None,
 ) -> None:
     """Store a cash-flow file in the fund ledger, all rows or none; the same file once."""
-    _store()
+    open_store()
     from django.utils.timezone import localtime
 
     from sibyl.contract import load_contract
     from sibyl.web.store.fund import import_flows
 
     loaded = load_contract(contract)
-    result = import_flows(file, loaded.id, actor=_actor(actor))
+    result = import_flows(file, loaded.id, actor=actor_name(actor))
     imported = result.fund_import
     if result.already_imported:
         console.print(
@@ -163,7 +151,7 @@ def add_command(
     actor: ActorOption = None,
 ) -> None:
     """Add one flow to the fund ledger."""
-    _store()
+    open_store()
     from sibyl.contract import load_contract
     from sibyl.web.store.fund import add_flow
 
@@ -177,7 +165,7 @@ def add_command(
         kind.strip().lower(),
         investor,
         note,
-        actor=_actor(actor),
+        actor=actor_name(actor),
     )
     console.print(
         f"Flow {flow.id}: {flow.on} {flow.kind} {flow.amount:.2f} {flow.investor}".rstrip() + ".",
@@ -188,7 +176,7 @@ def add_command(
 @fund_app.command("ledger")
 def ledger_command(contract: ContractOption = "helsinki") -> None:
     """The fund's flows in date order with the running cash balance."""
-    _store()
+    open_store()
     from rich.table import Table
 
     from sibyl.contract import load_contract
@@ -237,7 +225,7 @@ def show_command(
     ] = 0,
 ) -> None:
     """The fund's position: totals, each investor's share, XIRR, multiple and cap headroom."""
-    _store()
+    open_store()
     from datetime import date
 
     from rich.table import Table

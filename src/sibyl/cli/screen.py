@@ -13,10 +13,9 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from sibyl.cli import app
-from sibyl.cli.common import console, err_console, parse_option_date
+from sibyl.cli.common import console, err_console, parse_option_date, print_rejects
 from sibyl.contract import load_contract
 from sibyl.eligibility import CRITERIA, Decision, screen
 from sibyl.errors import Location, SibylInputError
@@ -41,20 +40,6 @@ def write_decisions(decisions: list[Decision], path: Path) -> None:
                     " ".join(decision.failed),
                 ]
             )
-
-
-def _print_rejects(title: str, rejects: list[RejectedRow], limit: int = 50) -> None:
-    table = Table(title=title, title_justify="left")
-    for column in ("line", "column", "value", "reason"):
-        table.add_column(column, overflow="fold")
-    for reject in rejects[:limit]:
-        # Cells are Text, not markup: a file's contents must never be read as rich markup.
-        table.add_row(
-            *(Text(str(cell)) for cell in (reject.line, reject.column, reject.value, reject.reason))
-        )
-    err_console.print(table)
-    if len(rejects) > limit:
-        err_console.print(f"… and {len(rejects) - limit} more rejected rows.")
 
 
 def print_summary(decisions: list[Decision], title: str) -> None:
@@ -136,9 +121,9 @@ def screen_command(
     write_decisions(decisions, out)
     print_summary(decisions, f"Screening of {referrals} under {loaded.label}")
     if rejects:
-        _print_rejects(f"Rejected rows in {referrals} (not screened)", rejects)
+        print_rejects(f"Rejected rows in {referrals} (not screened)", rejects)
     if extract_rejects:
-        _print_rejects(f"Rejected rows in {register} (not used)", extract_rejects)
+        print_rejects(f"Rejected rows in {register} (not used)", extract_rejects)
     console.print(
         f"{len(decisions)} decisions written to {out}; {len(rejects)} rows rejected.",
         highlight=False,

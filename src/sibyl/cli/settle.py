@@ -14,16 +14,15 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from sibyl.cli import app
-from sibyl.cli.common import console, err_console, parse_option_date
+from sibyl.cli.common import console, err_console, parse_option_date, print_rejects
 from sibyl.contract import Contract, load_contract
 from sibyl.errors import Location, SibylInputError
 from sibyl.identity import mask
 from sibyl.money import parse_decimal
 from sibyl.register import read_cohort, read_extract
-from sibyl.register.model import Cohort, Extract, RejectedRow
+from sibyl.register.model import Cohort, Extract
 from sibyl.settlement import Statement, settle
 from sibyl.settlement.explain import explain as explain_child
 from sibyl.settlement.export import write_lines_csv, write_statement_csv, write_statement_xlsx
@@ -72,7 +71,7 @@ def load_inputs(
     contract = load_contract(contract_name, prices=prices)
     cohort_file = read_cohort(cohort, contract)
     if cohort_file.rejects:
-        _print_rejects(f"Rejected rows in the cohort file {cohort}", cohort_file.rejects)
+        print_rejects(f"Rejected rows in the cohort file {cohort}", cohort_file.rejects)
         raise SibylInputError(
             f"{len(cohort_file.rejects)} row(s) of the cohort file were rejected, so some "
             "children would be missing from the statement",
@@ -88,20 +87,6 @@ def load_inputs(
             "give both files the same identifier column (hetu or pseudonym)",
         )
     return Inputs(contract=contract, cohort=cohort_file, extract=extract, as_of=as_of)
-
-
-def _print_rejects(title: str, rejects: list[RejectedRow], limit: int = 50) -> None:
-    table = Table(title=title, title_justify="left")
-    for column in ("line", "column", "value", "reason"):
-        table.add_column(column, overflow="fold")
-    for reject in rejects[:limit]:
-        # Cells are Text, not markup: a file's contents must never be read as rich markup.
-        table.add_row(
-            *(Text(str(cell)) for cell in (reject.line, reject.column, reject.value, reject.reason))
-        )
-    err_console.print(table)
-    if len(rejects) > limit:
-        err_console.print(f"… and {len(rejects) - limit} more rejected rows.")
 
 
 def print_totals(statement: Statement) -> None:
@@ -213,7 +198,7 @@ def _report_extract(extract: Extract, statement: Statement) -> None:
         where = f"line {warning.line}: " if warning.line else ""
         err_console.print(f"warning: {where}{warning.message}", highlight=False, markup=False)
     if extract.rejects:
-        _print_rejects(f"Rejected rows in {extract.source} (not settled)", extract.rejects)
+        print_rejects(f"Rejected rows in {extract.source} (not settled)", extract.rejects)
 
 
 @app.command("explain")

@@ -16,7 +16,14 @@ from rich.table import Table
 from rich.text import Text
 
 from sibyl.cli import app
-from sibyl.cli.common import console, err_console, parse_option_date
+from sibyl.cli.common import (
+    actor_name,
+    console,
+    err_console,
+    open_store,
+    parse_option_date,
+    print_rejects,
+)
 from sibyl.errors import SibylInputError
 
 import_app = typer.Typer(
@@ -36,18 +43,6 @@ ContractOption = Annotated[
 ActorOption = Annotated[
     str | None, typer.Option(help="Who does this, for the audit log (default: the OS user).")
 ]
-
-
-def _store() -> None:
-    from sibyl.web.bootstrap import setup
-
-    setup()
-
-
-def _actor(actor: str | None) -> str:
-    from sibyl.web.audit.log import default_actor
-
-    return actor.strip() if actor and actor.strip() else default_actor()
 
 
 def _services(text: str | None) -> list[int] | None:
@@ -75,17 +70,17 @@ def import_cohort_command(
     actor: ActorOption = None,
 ) -> None:
     """Store a cohort file: children by pseudonym, their follow-up spells, the vault."""
-    _store()
+    open_store()
     from sibyl.contract import load_contract
     from sibyl.web.store.cohort import import_cohort
 
     loaded = load_contract(contract)
     try:
-        result = import_cohort(file, loaded, actor=_actor(actor))
+        result = import_cohort(file, loaded, actor=actor_name(actor))
     except SibylInputError:
         from sibyl.register import read_cohort
 
-        _print_rejects(read_cohort(file, loaded).rejects)
+        print_rejects("Rejected rows", read_cohort(file, loaded).rejects)
         raise
     console.print(
         f"{file}: {result.children} children, {result.new_children} new, "
@@ -106,7 +101,7 @@ def import_register_command(
     actor: ActorOption = None,
 ) -> None:
     """Validate, pseudonymise and store a register extract in one transaction."""
-    _store()
+    open_store()
     from django.utils.timezone import localtime
 
     from sibyl.contract import load_contract
@@ -130,7 +125,7 @@ def import_register_command(
             file,
             loaded,
             as_of=day,
-            actor=_actor(actor),
+            actor=actor_name(actor),
             services=_services(services),
             progress=advance,
         )
@@ -151,32 +146,17 @@ def import_register_command(
         highlight=False,
     )
     if result.extract is not None and result.extract.rejects:
-        _print_rejects(result.extract.rejects)
+        print_rejects("Rejected rows", result.extract.rejects)
         err_console.print(
             f"Export them for the city with `sibyl import rejects {imported.id} --out FILE`.",
             highlight=False,
         )
 
 
-def _print_rejects(rejects, limit: int = 50) -> None:
-    if not rejects:
-        return
-    table = Table(title="Rejected rows", title_justify="left")
-    for column in ("line", "column", "value", "reason"):
-        table.add_column(column, overflow="fold")
-    for reject in rejects[:limit]:
-        table.add_row(
-            *(Text(str(x)) for x in (reject.line, reject.column, reject.value, reject.reason))
-        )
-    err_console.print(table)
-    if len(rejects) > limit:
-        err_console.print(f"… and {len(rejects) - limit} more.")
-
-
 @import_app.command("list")
 def import_list(contract: ContractOption = "helsinki") -> None:
     """List the stored register extracts, and which one settlement uses for each service."""
-    _store()
+    open_store()
     from sibyl.contract import load_contract
     from sibyl.web.imports.models import RegisterImport
     from sibyl.web.store.imports import effective_imports
@@ -201,7 +181,7 @@ def import_rejects(
     out: Annotated[Path, typer.Option(help="Where to write the rejected rows (CSV).")],
 ) -> None:
     """Export an import's rejected rows (codes masked) for the city to fix at the source."""
-    _store()
+    open_store()
     from sibyl.web.imports.models import RegisterImport
     from sibyl.web.store.imports import export_rejects
 
@@ -221,10 +201,10 @@ def import_prices_command(
     actor: ActorOption = None,
 ) -> None:
     """Store a new price list (e.g. with confirmed prices); later statements use it."""
-    _store()
+    open_store()
     from sibyl.web.store.contracts import import_prices
 
-    version, new = import_prices(contract, file, actor=_actor(actor))
+    version, new = import_prices(contract, file, actor=actor_name(actor))
     if new:
         console.print(f"{file}: stored as price list {version.sha256[:12]}.", highlight=False)
     else:
@@ -238,11 +218,11 @@ def statement_create(
     actor: ActorOption = None,
 ) -> None:
     """Settle a year from the store as a draft statement (with adjustments for approved years)."""
-    _store()
+    open_store()
     from sibyl.web.store.statements import create_statement
 
-    statement = create_statement(contract, year, actor=_actor(actor))
-    _show([statement])
+    statement = create_statement(contract, year, actor=actor_name(actor))
+    show_statements([statement])
 
 
 @statement_app.command("approve")
@@ -252,11 +232,11 @@ def statement_approve(
     actor: ActorOption = None,
 ) -> None:
     """Approve a draft statement: from now on it never changes."""
-    _store()
+    open_store()
     from sibyl.contract import load_contract
     from sibyl.web.store.statements import approve_statement
 
-    statement = approve_statement(load_contract(contract).id, year, actor=_actor(actor))
+    statement = approve_statement(load_contract(contract).id, year, actor=actor_name(actor))
     console.print(
         f"Statement {statement.id} for {year} approved by {statement.approved_by}; "
         f"invoice EUR {statement.invoice_total:,.2f}.",
@@ -274,12 +254,12 @@ def statement_export(
     actor: ActorOption = None,
 ) -> None:
     """Write a statement by pseudonym (the approved one, or else the draft)."""
-    _store()
+    open_store()
     from sibyl.contract import load_contract
     from sibyl.web.store.statements import export_statement, get_statement
 
     statement = get_statement(load_contract(contract).id, year)
-    written = export_statement(statement, out, actor=_actor(actor))
+    written = export_statement(statement, out, actor=actor_name(actor))
     console.print(
         f"Statement {statement.id} ({statement.status}) written to "
         f"{', '.join(str(p) for p in written)}.",
@@ -290,14 +270,14 @@ def statement_export(
 @statement_app.command("list")
 def statement_list(contract: ContractOption = "helsinki") -> None:
     """List the stored statements."""
-    _store()
+    open_store()
     from sibyl.contract import load_contract
     from sibyl.web.statements.models import Statement
 
-    _show(list(Statement.objects.filter(contract_id=load_contract(contract).id)))
+    show_statements(list(Statement.objects.filter(contract_id=load_contract(contract).id)))
 
 
-def _show(statements) -> None:
+def show_statements(statements) -> None:
     table = Table(title="Statements (EUR)", title_justify="left")
     for column, justify in [
         ("id", "right"), ("year", "left"), ("status", "left"), ("as of", "left"),
@@ -317,7 +297,7 @@ def _show(statements) -> None:
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the audit log's hash chain; exit 1 if an entry was changed, removed or inserted."""
-    _store()
+    open_store()
     from sibyl.web.audit.log import verify
 
     result = verify()
@@ -334,7 +314,7 @@ def audit_verify() -> None:
 @audit_app.command("show")
 def audit_show(last: Annotated[int, typer.Option(help="How many entries.")] = 20) -> None:
     """Show the newest audit entries."""
-    _store()
+    open_store()
     from django.utils.timezone import localtime
 
     from sibyl.web.audit.models import AuditEntry
@@ -359,11 +339,11 @@ def identity_reveal(
     actor: ActorOption = None,
 ) -> None:
     """Show the identity code behind a pseudonym; the look is written to the audit log."""
-    _store()
+    open_store()
     from sibyl.contract import load_contract
     from sibyl.web.store.cohort import reveal
 
-    code = reveal(load_contract(contract).id, pseudonym, actor=_actor(actor), reason=reason)
+    code = reveal(load_contract(contract).id, pseudonym, actor=actor_name(actor), reason=reason)
     typer.echo(code)
 
 
@@ -376,7 +356,7 @@ def identity_rotate_keys(
 ) -> None:
     """Re-encrypt the vault with the new key file's keys, and re-key pseudonyms if its
     pseudonym key differs; then point SIBYL_KEY_FILE at the new file."""
-    _store()
+    open_store()
     import os
 
     from sibyl import identity
@@ -384,7 +364,7 @@ def identity_rotate_keys(
 
     old = identity.load_keys()
     new = identity.load_keys({**os.environ, "SIBYL_KEY_FILE": str(to)})
-    result = rotate_keys(old, new, actor=_actor(actor))
+    result = rotate_keys(old, new, actor=actor_name(actor))
     console.print(
         f"{result.entries} vault entries re-encrypted, {result.repseudonymised} pseudonyms "
         f"re-keyed. Now set SIBYL_KEY_FILE={to} for every Sibyl process.",
