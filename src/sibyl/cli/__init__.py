@@ -34,6 +34,7 @@ def _register_commands() -> None:
         screen,
         settle,
         store,
+        web,
     )
 
 

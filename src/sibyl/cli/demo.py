@@ -42,10 +42,12 @@ SIMULATION_RUNS = 10_000
 MOVED_OUT_SHARE = 0.08
 RETURN_SHARE = 0.25
 CONSENT_WITHDRAWN_SHARE = 0.02
-COORDINATOR = "demo-coordinator"
-REFERRER = "demo-referrer"
-PROVIDER_WORKER = "demo-provider"
-FUND_MANAGER = "demo-fund-manager"
+# The demo's work is done in the names of the demo users (sibyl.web.accounts.demo), so that the
+# referrer sees the referrals they made and the audit log names the users who sign in.
+COORDINATOR = "coordinator"
+REFERRER = "referrer"
+PROVIDER_WORKER = "provider"
+FUND_MANAGER = "fund_manager"
 
 
 @app.command("demo")
@@ -119,6 +121,9 @@ def _store_for_demo(out: Path) -> Path:
     from sibyl.web.bootstrap import setup
 
     setup()
+    from sibyl.web.accounts.demo import create_demo_users
+
+    create_demo_users(load_contract("helsinki"))
     return keys
 
 

@@ -3,7 +3,10 @@
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
+from sibyl.web.accounts.access import public
 
+
+@public()
 def health(request: HttpRequest) -> JsonResponse:
     """Liveness: the application answers and reaches its database."""
     with connection.cursor() as cursor:

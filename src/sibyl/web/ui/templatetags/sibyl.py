@@ -1,0 +1,62 @@
+"""Template filters: money to the cent in the page's language, percentages, contract texts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils import formats, numberformat
+from django.utils.translation import get_language
+
+from sibyl.web.ui.contracts import localised
+
+register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    """A Decimal amount in euros with two decimals and the language's separators, exactly
+    (``1 234,56`` in Finnish, ``1,234.56`` in English); empty for ``None``."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value)
+    return numberformat.format(
+        amount,
+        formats.get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=2,
+        grouping=formats.get_format("NUMBER_GROUPING") or 3,
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
+@register.filter
+def count(value) -> str:
+    """A whole number with the language's thousands separator."""
+    if value is None or value == "":
+        return ""
+    return numberformat.format(
+        int(value),
+        formats.get_format("DECIMAL_SEPARATOR"),
+        grouping=formats.get_format("NUMBER_GROUPING") or 3,
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
+@register.filter
+def percent(value, places: int = 2) -> str:
+    """A fraction as a percentage (0.0812 → ``8.12 %``); ``–`` for ``None``."""
+    if value is None:
+        return "–"
+    number = Decimal(str(value)) * 100
+    text = numberformat.format(
+        number, formats.get_format("DECIMAL_SEPARATOR"), decimal_pos=int(places)
+    )
+    return f"{text} %"
+
+
+@register.filter
+def in_language(text) -> str:
+    """A contract's multilingual text in the page's language."""
+    return localised(text, get_language())

@@ -1,0 +1,208 @@
+"""Fixtures of the web tests: throwaway keys, one user per role, and a small contract's world
+built through the store's own operations (no row is written behind the store's back).
+
+The world (``world`` fixture), contract ``helsinki``:
+
+* referrals ``R-1`` (eligible, by ``referrer``), ``R-2`` (not eligible: one difficulty, by
+  ``referrer``), ``R-3`` (eligible, by ``referrer2``), ``R-4`` (eligible, waiting, by
+  ``referrer``);
+* ``R-1`` enrolled on 2022-01-03 with SOS-Lapsikylä (the ``sos`` family), ``R-3`` on the same
+  day with Diakonissalaitos Vamos (the ``vamos`` family); a contact logged for each;
+* a register extract as of 2023-03-31 with one row for each family and one rejected row;
+* the statement for 2022 created and approved, the draft for 2023 created;
+* the fund: two contributions, a provider payment and the 2022 outcome payment.
+
+The users are named for their roles (``coordinator``, ``referrer``, ``provider``, …), plus
+``referrer2`` and ``provider2`` (Vamos) for the other side of each row-level rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from sibyl import identity
+from sibyl.contract import load_contract
+from sibyl.eligibility import Referral
+from sibyl.web.accounts.models import Profile
+from sibyl.web.accounts.roles import Role
+
+PASSWORD = "a long test password 123"
+SOS = "SOS-Lapsikylä"
+VAMOS = "Diakonissalaitos Vamos"
+
+CODE_1 = identity.make(date(2018, 5, 14), 233)
+CODE_2 = identity.make(date(2017, 11, 2), 344)
+CODE_3 = identity.make(date(2018, 2, 20), 455, new_century_signs=True)
+CODE_4 = identity.make(date(2018, 8, 8), 566)
+CODE_OUTSIDE = identity.make(date(2016, 1, 1), 677)
+
+USERS: dict[str, tuple[Role, str]] = {
+    "coordinator": (Role.COORDINATOR, "City of Helsinki"),
+    "referrer": (Role.REFERRER, "Vuosaari child health clinic"),
+    "referrer2": (Role.REFERRER, "Mellunkylä day care"),
+    "provider": (Role.PROVIDER, SOS),
+    "provider2": (Role.PROVIDER, VAMOS),
+    "fund_manager": (Role.FUND_MANAGER, "FIM Varainhoito Oy"),
+    "investor": (Role.INVESTOR, "Investor Oy"),
+    "evaluator": (Role.EVALUATOR, "THL"),
+    "admin": (Role.ADMINISTRATOR, "City of Helsinki"),
+}
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Argon2 (the production hasher, see test_accounts) takes 0.16 s a password: the web tests
+    make many users, so they hash with MD5; nothing here depends on the hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> identity.Keyring:
+    keys = identity.create_keys()
+    path = identity.write_key_file(keys, tmp_path / "keys.json")
+    monkeypatch.setenv("SIBYL_KEY_FILE", str(path))
+    monkeypatch.delenv("SIBYL_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("SIBYL_VAULT_KEY", raising=False)
+    return identity.load_keys()
+
+
+@pytest.fixture
+def contract():
+    return load_contract("helsinki")
+
+
+@pytest.fixture
+def users(db) -> dict[str, object]:
+    User = get_user_model()
+    made = {}
+    for name, (role, organisation) in USERS.items():
+        user = User.objects.create_user(username=name, password=PASSWORD)
+        Profile.objects.create(
+            user=user, role=role, contract_id="helsinki", organisation=organisation
+        )
+        made[name] = user
+    return made
+
+
+def sign_in(client: Client, user) -> Client:
+    """Sign ``user`` in, with a verified one-time code for the roles that need one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    if user.profile.needs_totp:
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="test", defaults={"confirmed": True}
+        )
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(users):
+    """``client_for("coordinator")``: a test client signed in as that user."""
+
+    def make(name: str) -> Client:
+        return sign_in(Client(), users[name])
+
+    return make
+
+
+def referral(referral_id: str, code: str, referred_on: date, **criteria: bool) -> Referral:
+    flags = {
+        "concentration": True,
+        "behaviour": True,
+        "parent_out_of_work": True,
+        "parenting_difficulties": True,
+    }
+    flags.update(criteria)
+    return Referral(
+        referral_id=referral_id,
+        hetu=code,
+        referred_on=referred_on,
+        district="Vuosaari",
+        referral_source="child_health_clinic",
+        **flags,
+    )
+
+
+@dataclass
+class World:
+    contract: object
+    sos: str  # pseudonym of the family assigned to SOS-Lapsikylä
+    vamos: str  # pseudonym of the family assigned to Diakonissalaitos Vamos
+    not_eligible: str  # pseudonym of the child of R-2
+    register_import_id: int
+    approved_year: int
+    draft_year: int
+    extract: Path
+
+
+@pytest.fixture
+def world(db, users, keyring, contract, tmp_path: Path) -> World:
+    from sibyl.web.store.enrolment import enrol, import_activity, refer
+    from sibyl.web.store.fund import add_flow
+    from sibyl.web.store.imports import import_register
+    from sibyl.web.store.statements import approve_statement, create_statement
+
+    first = refer(contract, referral("R-1", CODE_1, date(2021, 12, 1)), actor="referrer")
+    refer(
+        contract,
+        referral("R-2", CODE_2, date(2021, 12, 2), behaviour=False),
+        actor="referrer",
+    )
+    third = refer(contract, referral("R-3", CODE_3, date(2021, 12, 3)), actor="referrer2")
+    refer(contract, referral("R-4", CODE_4, date(2021, 12, 4)), actor="referrer")
+    enrol(contract, "R-1", date(2022, 1, 3), SOS, actor="coordinator")
+    enrol(contract, "R-3", date(2022, 1, 3), VAMOS, actor="coordinator")
+    activity = tmp_path / "activity.csv"
+    activity.write_text(
+        "referral_id,date,component,minutes,participants,provider\n"
+        f"R-1,2022-02-01,individual_support,60,child and mother,{SOS}\n"
+        f"R-3,2022-02-02,family_group,90,child and father,{VAMOS}\n",
+        encoding="utf-8",
+    )
+    import_activity(activity, contract, actor="provider")
+    extract = tmp_path / "extract_2023-03-31.csv"
+    extract.write_text(
+        "hetu,service,start,end,days\n"
+        f"{CODE_1},5,2022-03-01,2022-03-31,\n"
+        f"{CODE_3},1,2022-06-01,2022-06-10,\n"
+        f"{CODE_OUTSIDE},1,2022-01-01,2022-01-31,\n"
+        f"{CODE_1[:-1]}X,1,2022-01-01,2022-01-31,\n",
+        encoding="utf-8",
+    )
+    result = import_register(extract, contract, as_of=date(2023, 3, 31), actor="coordinator")
+    for day, amount, kind, investor in (
+        (date(2020, 1, 15), "1000000.00", "contribution", "Investor Oy"),
+        (date(2020, 1, 15), "500000.00", "contribution", "Other Investor Oy"),
+        (date(2020, 2, 1), "400000.00", "provider_payment", ""),
+    ):
+        add_flow(contract.id, day, amount, kind, investor, actor="fund_manager")
+    create_statement(contract.id, 2022, actor="coordinator")
+    approved = approve_statement(contract.id, 2022, actor="coordinator")
+    add_flow(
+        contract.id,
+        date(2023, 6, 30),
+        approved.invoice_total,
+        "outcome_payment",
+        actor="fund_manager",
+    )
+    create_statement(contract.id, 2023, actor="coordinator")
+    return World(
+        contract=contract,
+        sos=first.child.pseudonym,
+        vamos=third.child.pseudonym,
+        not_eligible=identity.pseudonymise(CODE_2, contract.id, keyring),
+        register_import_id=result.register_import.id,
+        approved_year=2022,
+        draft_year=2023,
+        extract=extract,
+    )
