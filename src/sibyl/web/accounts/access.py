@@ -15,7 +15,7 @@ of :mod:`sibyl.web.accounts.scopes` (a family of another provider answers 404).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -35,6 +35,7 @@ class Rule:
     roles: frozenset[Role] = frozenset()
     methods: frozenset[str] = frozenset({"GET", "HEAD"})
     before_totp: bool = False  # may be opened before the one-time code is given
+    only: tuple[tuple[Role, str], ...] = ()  # what part a role sees, for docs/permissions.md
 
     def admits(self, role: str | None) -> bool:
         if self.kind in (PUBLIC, API):
@@ -59,11 +60,20 @@ def _attach(rule: Rule) -> Callable[[View], View]:
     return decorate
 
 
-def allow(*roles: Role, methods: Iterable[str] = ("GET",)) -> Callable[[View], View]:
-    """Open the view to signed-in users of ``roles`` (and only for ``methods``)."""
+def allow(
+    *roles: Role, methods: Iterable[str] = ("GET",), only: Mapping[Role, str] | None = None
+) -> Callable[[View], View]:
+    """Open the view to signed-in users of ``roles`` (and only for ``methods``).
+
+    ``only`` says, for the docs, which part a role sees when its query set narrows the page
+    (e.g. ``{Role.PROVIDER: "families assigned to their organisation"}``).
+    """
     if not roles or not set(roles) <= ALL_ROLES:
         raise ValueError("allow() needs one or more roles")
-    return _attach(Rule(ROLES, frozenset(roles), _methods(methods)))
+    notes = tuple(sorted((only or {}).items()))
+    if not {role for role, _ in notes} <= set(roles):
+        raise ValueError("allow(only=...) names a role the rule does not admit")
+    return _attach(Rule(ROLES, frozenset(roles), _methods(methods), only=notes))
 
 
 def signed_in(
