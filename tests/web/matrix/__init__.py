@@ -10,6 +10,7 @@ and once for one they may not (404).
 
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,5 +54,7 @@ def allowed(*users: str, status: int = 200) -> dict[str, int]:
     return dict.fromkeys(users, status)
 
 
-AREAS = ("accounts",)
-"""The modules of this package with rows (each has ``ROWS``)."""
+AREAS = tuple(
+    sorted(info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_"))
+)
+"""The modules of this package, one per area of the site, each with its ``ROWS``."""
