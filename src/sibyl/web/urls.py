@@ -5,16 +5,14 @@ the table of all of them, and ``tests/web/test_permission_matrix.py`` visits eac
 """
 
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from sibyl.web import views
-from sibyl.web.accounts.access import public
 from sibyl.web.ui import views as ui_views
 
 urlpatterns = [
     path("", ui_views.home, name="home"),
     path("health", views.health, name="health"),
-    path("i18n/setlang/", public(methods=("POST",))(set_language), name="set_language"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include("sibyl.web.accounts.urls")),
     path("", include("sibyl.web.audit.urls")),
     path("", include("sibyl.web.cohort.urls")),

@@ -40,6 +40,7 @@ def login(request: HttpRequest) -> HttpResponse:
 
 @signed_in(methods=("POST",), before_totp=True)
 def logout(request: HttpRequest) -> HttpResponse:
+    """Sign out (a form's POST, so another site cannot sign a user out)."""
     return auth_views.LogoutView.as_view()(request)
 
 
@@ -154,6 +155,7 @@ def password(request: HttpRequest) -> HttpResponse:
 
 @allow(Role.ADMINISTRATOR)
 def users(request: HttpRequest) -> HttpResponse:
+    """The users: role, contract, organisation, one-time codes, tokens, last sign-in."""
     rows = (
         User.objects.select_related("profile").prefetch_related("api_tokens").order_by("username")
     )
@@ -173,6 +175,7 @@ def _profile_details(profile: Profile) -> dict[str, str]:
 
 @allow(Role.ADMINISTRATOR, methods=("GET", "POST"))
 def user_new(request: HttpRequest) -> HttpResponse:
+    """Create a user with a role in a contract (a provider's worker in one of its providers)."""
     form = NewUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = create_user(form.cleaned_data, actor=request.user.get_username())
@@ -183,6 +186,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
 
 @allow(Role.ADMINISTRATOR, methods=("GET", "POST"))
 def user(request: HttpRequest, pk: int) -> HttpResponse:
+    """A user: change the role, contract, organisation, or deactivate; their tokens."""
     account = get_object_or_404(User.objects.select_related("profile"), pk=pk)
     profile = Profile.objects.filter(user=account).first()
     initial = {
@@ -245,6 +249,7 @@ def user(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(Role.ADMINISTRATOR, methods=("POST",))
 def user_reset_totp(request: HttpRequest, pk: int) -> HttpResponse:
+    """Forget a user's authenticator app (lost phone): they pair a new one at next sign-in."""
     account = get_object_or_404(User, pk=pk)
     removed, _details = TOTPDevice.objects.filter(user=account).delete()
     audit.record(
@@ -287,6 +292,7 @@ def user_token(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(Role.ADMINISTRATOR, methods=("POST",))
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke an API token: it is refused from then on."""
     row = get_object_or_404(ApiToken, pk=pk)
     if row.revoked_at is None:
         row.revoked_at = timezone.now()

@@ -20,6 +20,7 @@ PAGE_SIZE = 50
 
 @allow(Role.ADMINISTRATOR)
 def log(request: HttpRequest) -> HttpResponse:
+    """The audit log, newest first, filtered by who and what."""
     entries = AuditEntry.objects.order_by("-id")
     actor = request.GET.get("actor", "").strip()
     action = request.GET.get("action", "").strip()
