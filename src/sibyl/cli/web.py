@@ -96,7 +96,8 @@ def serve(
     data_dir: Annotated[
         Path | None,
         typer.Option(
-            help="The folder of the embedded store (default: see `sibyl serve --help`).",
+            help="The folder of the embedded store (default: SIBYL_DATA_DIR, else DATABASE_URL, "
+            "else ./sibyl-data, else the demo's ./sibyl-demo).",
             file_okay=False,
         ),
     ] = None,
