@@ -9,6 +9,9 @@ that a page and the report draw the very same chart from the same numbers. Texts
 - :func:`payments_chart`: the outcome payments by year, with the base and the deductions by
   service stacked;
 - :func:`fund_chart`: the fund's cash flows by year (in above the axis, out below) and its cash.
+- :func:`fan_chart`: yearly amounts of Monte Carlo runs as percentile bands (5–95 %, 25–75 %);
+- :func:`distribution_chart` over :func:`histogram`: how the runs' values (e.g. the investors'
+  IRR) are spread, with a marker line (the cap).
 """
 
 from __future__ import annotations
@@ -192,5 +195,98 @@ def fund_chart(
     ax.set_ylabel(text["euros"])
     ax.set_title(text["title"], loc="left")
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.grid(axis="y", alpha=0.3)
+    return render(fig, fmt)
+
+
+# Monte Carlo charts (the fund's simulation page): a fan of yearly amounts and a histogram.
+
+
+@dataclass(frozen=True)
+class YearBand:
+    """Percentiles (5, 25, 50, 75, 95) of a yearly amount over simulated runs, in euros."""
+
+    year: int
+    p5: float
+    p25: float
+    p50: float
+    p75: float
+    p95: float
+
+
+def fan_chart(
+    bands: Sequence[YearBand],
+    *,
+    labels: Mapping[str, str] | None = None,
+    fmt: str = "svg",
+) -> bytes:
+    """Yearly amounts of many runs as a fan: the 5–95 % and 25–75 % bands and the median."""
+    text = {
+        "title": "Outcome payments by year, after the cap",
+        "outer": "5–95 %",
+        "inner": "25–75 %",
+        "median": "median",
+        "euros": "EUR thousand",
+    } | dict(labels or {})
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    years = [b.year for b in bands]
+    thousand = 1000.0
+
+    def row(name: str) -> list[float]:
+        return [getattr(b, name) / thousand for b in bands]
+
+    ax.fill_between(years, row("p5"), row("p95"), color=COLOURS[0], alpha=0.2,
+                    label=text["outer"])  # fmt: skip
+    ax.fill_between(years, row("p25"), row("p75"), color=COLOURS[0], alpha=0.45,
+                    label=text["inner"])  # fmt: skip
+    ax.plot(years, row("p50"), color=COLOURS[0], marker="o", markersize=3, label=text["median"])
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(text["euros"])
+    ax.set_title(text["title"], loc="left")
+    ax.legend(fontsize=7, frameon=False, loc="upper right")
+    ax.grid(axis="y", alpha=0.3)
+    return render(fig, fmt)
+
+
+@dataclass(frozen=True)
+class Bin:
+    """One bar of a histogram: values in ``[low, high)`` (the last bar includes ``high``)."""
+
+    low: float
+    high: float
+    count: int
+
+
+def histogram(values: Sequence[float], bins: int = 40) -> list[Bin]:
+    """The values counted in ``bins`` equal bins from their least to their greatest."""
+    import numpy as np
+
+    counts, edges = np.histogram(np.asarray(values, dtype=float), bins=bins)
+    return [Bin(float(edges[i]), float(edges[i + 1]), int(counts[i])) for i in range(len(counts))]
+
+
+def distribution_chart(
+    bins: Sequence[Bin],
+    *,
+    marker: float | None = None,
+    labels: Mapping[str, str] | None = None,
+    fmt: str = "svg",
+) -> bytes:
+    """A histogram (e.g. the investors' IRR of each run, in %) with an optional marker line
+    (e.g. the return cap)."""
+    text = {"title": "Distribution of the investors' IRR", "values": "IRR after the cap, %",
+            "runs": "runs", "marker": "return cap"} | dict(labels or {})  # fmt: skip
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 3.4))
+    ax.bar([b.low for b in bins], [b.count for b in bins], width=[b.high - b.low for b in bins],
+           align="edge", color=COLOURS[2])  # fmt: skip
+    if marker is not None:
+        ax.axvline(marker, color="#222222", linestyle="--", linewidth=1, label=text["marker"])
+        ax.legend(fontsize=7, frameon=False, loc="upper left")
+    ax.set_xlabel(text["values"])
+    ax.set_ylabel(text["runs"])
+    ax.set_title(text["title"], loc="left")
     ax.grid(axis="y", alpha=0.3)
     return render(fig, fmt)
