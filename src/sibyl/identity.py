@@ -24,6 +24,15 @@ Pseudonyms
     pseudonym key is as sensitive as the vault: identity codes are few enough to enumerate, so
     whoever holds the key and a pseudonym can find the code.
 
+Research ids
+    ``research_id(pseudonym, contract_id, keyring)``: a second per-contract key
+    ``HMAC-SHA256(pseudonym_key, b"sibyl/research/v1/" + contract_id)``, then
+    ``HMAC-SHA256(research_key, pseudonym)``, shown as ``rs-`` and 32 base32 characters. The
+    evaluators' extracts name children by research id only: stable across downloads, so that a
+    longitudinal study links its years, and unlinkable to the ``ps-`` pseudonyms that the fund
+    manager sees without the key. A new pseudonym key changes the pseudonyms and therefore the
+    research ids: re-issue research extracts after such a rotation.
+
 Vault
     :func:`seal` encrypts a normalised code with the current vault key; :func:`unseal` tries every
     vault key and raises :class:`VaultError` if none fits.
@@ -52,7 +61,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -166,6 +175,8 @@ PSEUDONYM_KEY_BYTES = 32
 _PSEUDONYM_PREFIX = "ps-"
 _PSEUDONYM_BYTES = 20  # 160 bits: 32 base32 characters, no padding
 _CONTRACT_KEY_LABEL = b"sibyl/pseudonym/v1/"
+_RESEARCH_PREFIX = "rs-"
+_RESEARCH_KEY_LABEL = b"sibyl/research/v1/"
 _KEY_ID_LABEL = b"sibyl/key-id/v1/"
 _MAX_KEY_FILE_BYTES = 64 * 1024
 
@@ -558,6 +569,33 @@ class Pseudonymiser:
 
     def __repr__(self) -> str:
         return f"Pseudonymiser(contract_id={self.contract_id!r})"
+
+
+def research_ids(pseudonyms: Iterable[str], contract_id: str, keyring: Keyring) -> dict[str, str]:
+    """The research id of each pseudonym of one contract (``rs-…``, 35 characters).
+
+    ``HMAC-SHA256(research_key, pseudonym)`` under the contract's research key
+    ``HMAC-SHA256(pseudonym_key, b"sibyl/research/v1/" + contract_id)``, a key of its own (its
+    label differs from the pseudonyms' one), so a research id tells nothing of the pseudonym
+    without the pseudonym key. Stable within a contract, unrelated across contracts.
+    """
+    if not isinstance(contract_id, str) or not contract_id:
+        raise ValueError("a research id needs a contract id")
+    key = hmac.digest(
+        keyring.pseudonym_key, _RESEARCH_KEY_LABEL + contract_id.encode("utf-8"), "sha256"
+    )
+    found: dict[str, str] = {}
+    for pseudonym in pseudonyms:
+        if not isinstance(pseudonym, str) or not pseudonym:
+            raise ValueError("a research id needs a pseudonym")
+        mac = hmac.digest(key, pseudonym.encode("utf-8"), "sha256")[:_PSEUDONYM_BYTES]
+        found[pseudonym] = _RESEARCH_PREFIX + base64.b32encode(mac).decode("ascii").lower()
+    return found
+
+
+def research_id(pseudonym: str, contract_id: str, keyring: Keyring) -> str:
+    """The research id of one pseudonym (:func:`research_ids`)."""
+    return research_ids([pseudonym], contract_id, keyring)[pseudonym]
 
 
 def repseudonymise(code: str, contract_id: str, new: Keyring) -> str:
