@@ -3,48 +3,20 @@ and no raw identity code where it does not belong."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
-import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from sibyl.cli import main
+from cli_runner import sibyl as run
 from sibyl.identity import make
 
 CHILD_A = make(date(2017, 5, 3), 123)
 CHILD_B = make(date(2016, 8, 9), 456, new_century_signs=True)
 BAD_CODE = CHILD_A[:-1] + ("B" if CHILD_A[-1] != "B" else "C")  # wrong check character
-
-
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def run(*args: str, cwd: Path) -> Result:
-    """Run the command line in this process (as ``sibyl ARGS`` in ``cwd``)."""
-    out, err = io.StringIO(), io.StringIO()
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main(list(args))
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        os.chdir(previous)
-    return Result(code, out.getvalue(), err.getvalue())
 
 
 def run_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

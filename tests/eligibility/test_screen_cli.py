@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
-import os
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from sibyl.cli import main
+from cli_runner import sibyl as run
 from sibyl.identity import make, mask
 
 CHILD_A = make(date(2018, 6, 15), 123)  # 4 on 2022-09-01
@@ -26,30 +22,6 @@ HEADER = (
     "social_interaction;emotional_life;parent_no_education;parent_out_of_work;"
     "parenting_difficulties;stressful_life_situation;ongoing_services\n"
 )
-
-
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def run(*args: str, cwd: Path) -> Result:
-    """Run the command line in this process (as ``sibyl ARGS`` in ``cwd``)."""
-    out, err = io.StringIO(), io.StringIO()
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main(list(args))
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        os.chdir(previous)
-    return Result(code, out.getvalue(), err.getvalue())
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

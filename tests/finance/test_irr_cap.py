@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +9,7 @@ from pathlib import Path
 import pytest
 import pyxirr
 
-from sibyl.cli import main
+from cli_runner import sibyl as run
 from sibyl.errors import SibylInputError
 from sibyl.finance import apply_cap, cap_headroom_cents, investor_flows, moic, read_cashflows, xirr
 from sibyl.finance.cashflows import balances, make_flow
@@ -26,17 +24,6 @@ EXCEL_EXAMPLE = """date,amount
 2009-02-15,3250
 2009-04-01,2750
 """
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    return code, out.getvalue(), err.getvalue()
 
 
 def write(tmp_path: Path, text: str, name: str = "cashflows.csv") -> Path:

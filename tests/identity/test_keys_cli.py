@@ -3,40 +3,19 @@
 from __future__ import annotations
 
 import base64
-import contextlib
-import io
 import json
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from synthetic_keys import FIXED_PSEUDONYM_KEY, FIXED_VAULT_KEY, OLDER_VAULT_KEY
 
+from cli_runner import Result
+from cli_runner import sibyl as run
 from sibyl import identity
-from sibyl.cli import main
 
 KEY_VARIABLES = ("SIBYL_KEY_FILE", "SIBYL_PSEUDONYM_KEY", "SIBYL_VAULT_KEY")
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def run(*args: str) -> Result:
-    """``sibyl ARGS`` in this process."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    return Result(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(autouse=True)

@@ -3,11 +3,8 @@ identity code in any output."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,7 +19,7 @@ from register_synthetic import (
 )
 
 import sibyl.cli.register as register_cli
-from sibyl.cli import main
+from cli_runner import sibyl as run
 from sibyl.identity import mask
 
 SIBYL = Path(__file__).parents[2] / ".venv" / "bin" / "sibyl"
@@ -45,29 +42,6 @@ MIXED = [
     [CHILD_C, "4", "2021-03-01", "2021-03-10", "5"],  # 10 accepted, days ignored (warning)
     [CHILD_A, "1", "2021-03-01", "2021-03-31", "31"],  # 11 duplicate of 2 (warning)
 ]
-
-
-@dataclass
-class Result:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def everything(self) -> str:
-        return self.stdout + self.stderr
-
-
-def run(*args: str) -> Result:
-    """``sibyl ARGS`` in this process."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    return Result(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(autouse=True)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from cli_runner import Result, sibyl
 from sibyl import identity
-from sibyl.cli import main
 from sibyl.web.cohort.models import FollowupSpell, Override
 
 pytestmark = pytest.mark.django_db
@@ -22,24 +19,6 @@ HEADER = (
     "social_interaction,emotional_life,parent_no_education,parent_out_of_work,"
     "parenting_difficulties,stressful_life_situation,ongoing_services\n"
 )
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def sibyl(*args: str) -> Result:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 0
-    return Result(code, out.getvalue(), err.getvalue())
 
 
 def code(n: int) -> str:

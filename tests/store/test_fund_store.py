@@ -3,10 +3,7 @@ and the `sibyl fund import/add/ledger/show` commands. Synthetic figures only."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import math
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +11,7 @@ from pathlib import Path
 import pytest
 import pyxirr
 
-from sibyl.cli import main
+from cli_runner import sibyl
 from sibyl.errors import SibylInputError
 from sibyl.finance.cap import apply_cap, cap_headroom_cents
 from sibyl.finance.cashflows import make_flow
@@ -230,24 +227,6 @@ def test_headroom__a_distribution_already_recorded_on_the_date_is_not_counted_tw
 
 
 # -- the commands ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def sibyl(*args: str) -> Result:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 0
-    return Result(code, out.getvalue(), err.getvalue())
 
 
 def test_cli__import_ledger_show(ledger_file: Path):

@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from cli_runner import sibyl
 from sibyl import identity
-from sibyl.cli import main
 from sibyl.web.audit.models import AuditEntry
 from store_codes import CHILD_A
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def sibyl(*args: str) -> Result:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 0
-    return Result(code, out.getvalue(), err.getvalue())
 
 
 def test_cli__a_year_of_work_through_the_store(files, keyring, tmp_path: Path):
