@@ -1,6 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from sibyl.web.imports import views  # noqa: F401
+from sibyl.web.imports import views
 
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("imports/", views.import_list, name="list"),
+    path("imports/upload/", views.upload, name="upload"),
+    path("imports/<int:pk>/", views.detail, name="detail"),
+    path("imports/<int:pk>/rejects.csv", views.rejects, name="rejects"),
+]

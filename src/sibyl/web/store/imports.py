@@ -193,8 +193,12 @@ def stored_episodes(contract_id: str) -> tuple[list[Episode], list[RegisterImpor
     return episodes, imports, as_of
 
 
-def export_rejects(register_import: RegisterImport, path: str | Path) -> int:
-    """Write an import's rejected rows (masked) as CSV for the city to fix at the source."""
+def export_rejects(
+    register_import: RegisterImport, path: str | Path, *, actor: str | None = None
+) -> int:
+    """Write an import's rejected rows (masked) as CSV for the city to fix at the source.
+
+    With ``actor`` (a download from the web pages), the export is written to the audit log."""
     rows = list(register_import.rejects.order_by("line"))
     with atomic_write(path) as stream:
         writer = csv.writer(stream, lineterminator="\n")
@@ -203,4 +207,13 @@ def export_rejects(register_import: RegisterImport, path: str | Path) -> int:
             writer.writerow(
                 [register_import.file_name, row.line, row.column, row.value, row.reason]
             )
+    if actor is not None:
+        audit.record(
+            "import.rejects_export",
+            actor=actor,
+            object_type="register_import",
+            object_id=register_import.id,
+            contract_id=register_import.contract_id,
+            details={"file": register_import.file_name, "rows": len(rows)},
+        )
     return len(rows)

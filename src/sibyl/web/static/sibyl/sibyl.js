@@ -28,6 +28,16 @@
     }
   });
 
+  // A form with data-swap-errors shows a 400 answer (the form again, with its message) like a
+  // success: htmx would otherwise drop it and the user would see nothing.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var source = event.target;
+    if (event.detail.xhr.status === 400 && source.closest && source.closest("[data-swap-errors]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // A button with data-copy="ID" copies that element's text (e.g. a new API token).
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
