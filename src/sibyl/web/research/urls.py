@@ -1,6 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from sibyl.web.research import views  # noqa: F401
+from sibyl.web.research import views
 
 app_name = "research"
-urlpatterns: list = []
+urlpatterns = [
+    path("research/", views.extracts, name="extracts"),
+    path("research/<slug:name>.<slug:fmt>", views.download, name="download"),
+]
