@@ -7,6 +7,7 @@ the table of all of them, and ``tests/web/test_permission_matrix.py`` visits eac
 from django.urls import include, path
 
 from sibyl.web import views
+from sibyl.web.api import urls as api_urls
 from sibyl.web.ui import views as ui_views
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("sibyl.web.fund.urls")),
     path("", include("sibyl.web.reports.urls")),
     path("", include("sibyl.web.research.urls")),
+    path("api/", api_urls()),
 ]
 
 handler403 = "sibyl.web.ui.errors.permission_denied"
