@@ -31,7 +31,7 @@ def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpRe
         "research/extracts.html",
         {
             "listing": listing,
-            "formats": list(research.FORMATS),
+            "formats": list(research.FORMATS.values()),
             "history": research.download_history(profile.contract_id, request.user.get_username()),
             "contract_name": contract_title(profile.contract_id),
             "error": error,

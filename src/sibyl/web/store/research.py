@@ -111,13 +111,14 @@ class Extract:
 @dataclass(frozen=True)
 class Format:
     name: str
+    label: str
     media_type: str
     suffix: str
 
 
 FORMATS: dict[str, Format] = {
-    "csv": Format("csv", "text/csv; charset=utf-8", "csv"),
-    "parquet": Format("parquet", "application/vnd.apache.parquet", "parquet"),
+    "csv": Format("csv", "CSV", "text/csv; charset=utf-8", "csv"),
+    "parquet": Format("parquet", "Parquet", "application/vnd.apache.parquet", "parquet"),
 }
 """The formats an extract is sent in: CSV (UTF-8, comma, a header row, an empty cell for no
 value, dates YYYY-MM-DD, money with a point and two decimals) or Parquet (the same columns,
@@ -631,6 +632,11 @@ class PastDownload:
     rows: int
     sha256: str
     file: str
+
+    @property
+    def format_label(self) -> str:
+        known = FORMATS.get(self.format)
+        return known.label if known else self.format
 
 
 def download_history(contract_id: str, actor: str, *, limit: int = 100) -> list[PastDownload]:
