@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import io
+import re
 import shutil
 from datetime import date
 from decimal import Decimal
@@ -548,3 +549,13 @@ def test_extracts_page__without_the_keys_says_so_and_sends_nothing(world, client
     assert response.status_code == 503
     assert response["Content-Type"].startswith("text/html")
     assert _downloads().count() == 0
+
+
+def test_docs__every_extract_and_column_is_documented_in_order():
+    """docs/research.md has a section per extract with a row per column, in the table's order."""
+    text = (Path(__file__).parents[2] / "docs" / "research.md").read_text(encoding="utf-8")
+    for name, extract in research.EXTRACTS.items():
+        assert f"### `{name}`" in text, name
+        section = text.split(f"### `{name}`", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+        documented = re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE)
+        assert documented == [column.name for column in extract.columns], name
