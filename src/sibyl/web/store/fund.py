@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from sibyl.errors import SibylInputError
+from sibyl.errors import Location, SibylInputError
 from sibyl.finance.cap import CapResult, apply_cap
 from sibyl.finance.cashflows import KINDS, CashFlow, investor_flows, make_flow, read_cashflows
 from sibyl.finance.irr import moic, xirr
@@ -26,6 +26,12 @@ from sibyl.web.audit import log as audit
 from sibyl.web.fund.models import FundFlow, FundImport
 
 INFLOW_KINDS = ("contribution", "outcome_payment")
+LARGEST = Decimal("99999999999999.99")
+"""The largest amount a flow can hold (``FundFlow.amount``: 16 digits, 2 of them decimals)."""
+
+
+def _too_large(amount: Decimal) -> bool:
+    return amount.copy_abs() > LARGEST
 
 
 @dataclass
@@ -50,8 +56,22 @@ def import_flows(path: str | Path, contract_id: str, *, actor: str) -> FundImpor
     existing = FundImport.objects.filter(contract_id=contract_id, sha256=sha).first()
     if existing is not None:
         return FundImportResult(existing, already_imported=True, flows=existing.rows)
-    flows = read_cashflows(path)  # raises SibylInputError before anything is written
     name = Path(path).name
+    try:
+        flows = read_cashflows(path)  # raises SibylInputError before anything is written
+    except ArithmeticError:  # an amount beyond Decimal's 28 digits (e.g. 1E+30)
+        raise SibylInputError(
+            "an amount in the file is too large to be euros",
+            Location(name),
+            f"check the amounts: a flow is at most {LARGEST:,} euros",
+        ) from None
+    for f in flows:
+        if _too_large(f.amount):
+            raise SibylInputError(
+                f"the amount {f.amount:f} of {f.date.isoformat()} is larger than a flow can hold",
+                Location(name),
+                f"check it: a flow is at most {LARGEST:,} euros",
+            )
     with transaction.atomic():
         fund_import = FundImport.objects.create(
             contract_id=contract_id, sha256=sha, file_name=name, rows=len(flows), imported_by=actor
@@ -102,6 +122,12 @@ def add_flow(
         raise SibylInputError(
             f"the amount {amount!r} is not a number", None, "write euros, e.g. 250000.00"
         ) from None
+    if value.is_finite() and _too_large(value):
+        raise SibylInputError(
+            f"the amount {amount!r} is larger than a flow can hold",
+            None,
+            f"check it: a flow is at most {LARGEST:,} euros",
+        )
     if not value.is_finite() or value != value.quantize(CENT):
         raise SibylInputError(
             f"the amount {amount!r} is not a whole number of cents", None, "round it to cents"
