@@ -31,6 +31,7 @@ def _register_commands() -> None:
         fund,
         keys,
         register,
+        report,
         screen,
         settle,
         store,

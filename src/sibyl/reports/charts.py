@@ -290,3 +290,48 @@ def distribution_chart(
     ax.set_title(text["title"], loc="left")
     ax.grid(axis="y", alpha=0.3)
     return render(fig, fmt)
+
+
+def service_chart(
+    values: Mapping[tuple[int, int], int | None],
+    service_names: Mapping[int, str],
+    years: Sequence[int],
+    *,
+    labels: Mapping[str, str] | None = None,
+    fmt: str = "svg",
+) -> bytes:
+    """Children who used each service: the services (by code) along the axis, one bar a year
+    beside each other (the latest year darkest).
+
+    ``values[(service, year)]`` is the count, or ``None`` for a figure that is hidden (the
+    public edition): no bar, and a small ``..`` where it would stand. The codes are named in the
+    report's table next to the chart (``service_names`` are used only for their codes).
+    """
+    text = {"title": "Children who used each service", "children": "children",
+            "service": "service", "hidden": ".."} | dict(labels or {})  # fmt: skip
+    plt = _pyplot()
+    import numpy as np
+
+    services = sorted(service_names)
+    width = 0.84 / max(len(years), 1)
+    fig, ax = plt.subplots(figsize=(8, 3.4))
+    x = np.arange(len(services), dtype=float)
+    blues = ["#c6d7ea", "#a4bfdd", "#82a6cf", "#608dc1", "#3e74b3", "#275b94", "#17406c"]
+    shades = blues[-len(years) :] if len(years) <= len(blues) else [COLOURS[0]] * len(years)
+    for j, year in enumerate(years):
+        offsets = x + (j - (len(years) - 1) / 2) * width
+        counts = [values.get((code, year)) for code in services]
+        ax.bar(offsets, [c or 0 for c in counts], width * 0.95, color=shades[j], label=str(year))
+        for offset, count in zip(offsets, counts, strict=True):
+            if count is None:
+                ax.text(offset, 0, text["hidden"], ha="center", va="bottom", fontsize=6,
+                        color="#555555")  # fmt: skip
+    ax.set_xticks(x, [str(code) for code in services])
+    ax.set_xlabel(text["service"])
+    ax.set_ylabel(text["children"])
+    ax.set_title(text["title"], loc="left")
+    ax.legend(fontsize=7, frameon=False, ncols=min(len(years), 7), loc="upper left")
+    ax.grid(axis="y", alpha=0.3)
+    top = max((v for v in values.values() if v), default=1)
+    ax.set_ylim(0, top * 1.25 + 1)
+    return render(fig, fmt)
