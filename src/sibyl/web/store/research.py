@@ -57,7 +57,7 @@ from sibyl.eligibility import DIFFICULTIES, FAMILY_SITUATIONS, PARENT_SITUATIONS
 from sibyl.errors import SibylInputError
 from sibyl.web.audit import log as audit
 from sibyl.web.audit.models import AuditEntry
-from sibyl.web.cohort.models import Activity, Child, Consent, Enrolment
+from sibyl.web.cohort.models import Activity, Child, Consent, Enrolment, Override
 from sibyl.web.cohort.models import FollowupSpell as SpellRow
 from sibyl.web.cohort.models import Referral as ReferralRow
 from sibyl.web.statements.models import Adjustment, ChildYearLine, Statement
@@ -81,18 +81,18 @@ class Column:
     description: str | Promise
 
     @property
-    def type_name(self) -> str:
+    def type_name(self) -> str | Promise:
         """The column's type in words, as the page and docs/research.md show it."""
         return _TYPE_NAMES.get(str(self.type), str(self.type))
 
 
-_TYPE_NAMES = {
-    "string": "text",
-    "date32[day]": "date",
-    "int16": "integer",
-    "int32": "integer",
-    "bool": "true/false",
-    str(MONEY): "decimal (euros)",
+_TYPE_NAMES: dict[str, str | Promise] = {
+    "string": _("text"),
+    "date32[day]": _("date"),
+    "int16": _("integer"),
+    "int32": _("integer"),
+    "bool": _("true/false"),
+    str(MONEY): _("money (euros, two decimals)"),
 }
 
 
@@ -377,6 +377,11 @@ def _children(contract_id: str, cohort: _Cohort, keyring: identity.Keyring) -> l
             "child_id", "token"
         )
     )
+    overridden = set(
+        Override.objects.filter(
+            referral_id__in=[e.referral_id for e in enrolments.values()]
+        ).values_list("referral_id", flat=True)
+    )
     rows = []
     for child_id, research_id in cohort.research_id.items():
         enrolment = enrolments.get(child_id)
@@ -387,14 +392,13 @@ def _children(contract_id: str, cohort: _Cohort, keyring: identity.Keyring) -> l
         if enrolment is not None:
             row["provider"] = enrolment.provider
         if referral is not None:
-            latest = referral.overrides.order_by("-at", "-id").first()
             row.update(
                 referred_on=referral.referred_on,
                 district=referral.district,
                 referral_source=referral.source,
                 screening_eligible=referral.eligible,
                 criteria_failed=" ".join(referral.failed) or None,
-                overridden=latest is not None,
+                overridden=referral.id in overridden,
                 **{item: getattr(referral, item) for item in SCREENING_ITEMS},
             )
             if child_id in sealed:
