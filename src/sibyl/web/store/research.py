@@ -81,9 +81,9 @@ class Column:
     description: str | Promise
 
     @property
-    def type_name(self) -> str | Promise:
-        """The column's type in words, as the page and docs/research.md show it."""
-        return _TYPE_NAMES.get(str(self.type), str(self.type))
+    def type_name(self) -> str:
+        """The column's type in words (in the active language), as the page shows it."""
+        return str(_TYPE_NAMES.get(str(self.type), str(self.type)))
 
 
 _TYPE_NAMES: dict[str, str | Promise] = {
@@ -92,7 +92,7 @@ _TYPE_NAMES: dict[str, str | Promise] = {
     "int16": _("integer"),
     "int32": _("integer"),
     "bool": _("true/false"),
-    str(MONEY): _("money (euros, two decimals)"),
+    str(MONEY): _("decimal (euros)"),
 }
 
 
