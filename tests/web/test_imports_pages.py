@@ -33,13 +33,17 @@ def store_counts() -> tuple[int, int, int, int]:
     )
 
 
-def upload(client, name: str, content: bytes, *, as_of="2023-06-30", services=None, htmx=False):
+def upload(
+    client, name: str, content: bytes, *, as_of="2023-06-30", services=None, htmx=False, page=""
+):
     data = {
         "file": SimpleUploadedFile(name, content),
         "as_of": as_of,
         "services": services if services is not None else list(range(1, 10)),
     }
     extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    if page:
+        extra["HTTP_HX_CURRENT_URL"] = "http://testserver" + page
     return client.post(reverse("imports:upload"), data, **extra)
 
 
@@ -86,7 +90,7 @@ def test_upload__rejected_row_is_stored_and_the_report_shows_it_masked(world, cl
 def test_upload_with_htmx__answers_the_panel_with_the_import_report(world, client_for):
     client = client_for("coordinator")
 
-    response = upload(client, "extract_2023-06-30.csv", NEWER, htmx=True)
+    response = upload(client, "extract_2023-06-30.csv", NEWER, htmx=True, page="/imports/upload/")
 
     text = response.content.decode()
     assert response.status_code == 200
@@ -94,7 +98,23 @@ def test_upload_with_htmx__answers_the_panel_with_the_import_report(world, clien
     assert 'id="upload-panel"' in text
     assert "Import report: extract_2023-06-30.csv" in text
     assert BAD_CODE[:7] + "****" in text
+    assert "hx-swap-oob" not in text  # the upload page has no tables of extracts
     assert_no_identity_code(text, BAD_CODE)
+
+
+@pytest.mark.django_db
+def test_upload_with_htmx_from_the_list__refreshes_its_tables_out_of_band(world, client_for):
+    client = client_for("coordinator")
+
+    text = upload(
+        client, "extract_2023-06-30.csv", NEWER, htmx=True, page="/imports/"
+    ).content.decode()
+
+    table = text.split('<div id="imports-table" hx-swap-oob="true">', 1)[1]
+    assert "extract_2023-06-30.csv" in table
+    assert "extract_2023-03-31.csv" in table
+    in_use = text.split('id="imports-in-use" hx-swap-oob="true">', 1)[1].split("</table>")[0]
+    assert in_use.count("extract_2023-06-30.csv") == 9  # newest, covering all nine services
 
 
 @pytest.mark.django_db

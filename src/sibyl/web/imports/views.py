@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
@@ -79,11 +81,9 @@ def _report_context(request: HttpRequest, register_import: RegisterImport, *, pa
     }
 
 
-@allow(Role.COORDINATOR)
-def import_list(request: HttpRequest) -> HttpResponse:
-    contract_id = request.profile.contract_id
-    contract = contract_of(contract_id)
-    effective = effective_imports(contract_id)
+def _list_context(request: HttpRequest, contract: Contract) -> dict:
+    """The extracts, newest first, and which one is in use for each service."""
+    effective = effective_imports(contract.id)
     imports = list(scopes.register_imports(request.profile).order_by("-as_of", "-imported_at"))
     for register_import in imports:
         register_import.serves = services_text(
@@ -94,11 +94,14 @@ def import_list(request: HttpRequest) -> HttpResponse:
         {"code": code, "name": _service_name(contract, code), "used": effective.get(code)}
         for code in sorted(contract.services)
     ]
-    return render(
-        request,
-        "imports/list.html",
-        {"imports": imports, "in_use": in_use, "form": UploadForm(contract=contract)},
-    )
+    return {"imports": imports, "in_use": in_use}
+
+
+@allow(Role.COORDINATOR)
+def import_list(request: HttpRequest) -> HttpResponse:
+    contract = contract_of(request.profile.contract_id)
+    context = _list_context(request, contract) | {"form": UploadForm(contract=contract)}
+    return render(request, "imports/list.html", context)
 
 
 def _store_upload(form: UploadForm, contract: Contract, actor: str) -> ImportResult:
@@ -173,8 +176,13 @@ def upload(request: HttpRequest) -> HttpResponse:
         if report is None:
             status = 400
     context = {"form": form, "report": report, "notice": notice}
-    template = "imports/_upload_panel.html" if htmx else "imports/upload.html"
-    return render(request, template, context, status=status)
+    if not htmx:
+        return render(request, "imports/upload.html", context, status=status)
+    # Sent from the list page: its tables of extracts are refreshed too (out of band).
+    sent_from = urlsplit(request.headers.get("HX-Current-URL", "")).path
+    if report is not None and sent_from == reverse("imports:list"):
+        context |= _list_context(request, contract) | {"refresh_list": True}
+    return render(request, "imports/_upload_response.html", context, status=status)
 
 
 @allow(Role.COORDINATOR)

@@ -31,8 +31,9 @@
   // A form with data-swap-errors shows a 400 answer (the form again, with its message) like a
   // success: htmx would otherwise drop it and the user would see nothing.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var source = event.target;
-    if (event.detail.xhr.status === 400 && source.closest && source.closest("[data-swap-errors]")) {
+    // The event fires on the target; the element that sent the request is in requestConfig.
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (event.detail.xhr.status === 400 && source && source.closest("[data-swap-errors]")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
