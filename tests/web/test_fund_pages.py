@@ -112,6 +112,12 @@ def test_ledger__a_day_that_is_no_date_is_refused(world, client_for):
     )
 
 
+def test_ledger__a_day_too_far_ahead_is_refused(world, client_for):
+    response = client_for("fund_manager").get(LEDGER, {"on": "9999-12-31"})
+    assert response.status_code == 400
+    assert "too far ahead; give a day before the year 9999." in response.content.decode()
+
+
 def test_ledger__coordinator_reads_without_the_changing_links(world, client_for):
     html = client_for("coordinator").get(LEDGER).content.decode()
     assert reverse("fund:add") not in html

@@ -25,6 +25,7 @@ KIND_NAMES = {
 
 assert set(KIND_NAMES) == set(KINDS)
 
+MAX_YEAR = 9998  # the headroom looks at 30 June of the following year, which must exist
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -40,6 +41,15 @@ class PositionForm(forms.Form):
             "invalid": _("The date of the position is not a date; write it as YYYY-MM-DD.")
         },
     )
+
+    def clean_on(self):
+        day = self.cleaned_data["on"]
+        if day is not None and day.year > MAX_YEAR:
+            raise forms.ValidationError(
+                _("The date of the position is too far ahead; give a day before the year %(year)s.")
+                % {"year": MAX_YEAR + 1}
+            )
+        return day
 
 
 class FlowForm(forms.Form):

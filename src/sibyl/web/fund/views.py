@@ -159,7 +159,8 @@ def _fund_year_table(contract_id: str) -> dict[str, object]:
 
 @allow(Role.FUND_MANAGER, Role.COORDINATOR, only=READ_ONLY)
 def ledger(request: HttpRequest) -> HttpResponse:
-    """The fund manager's main page: position, headroom, chart and the ledger."""
+    """The fund's position, investors' shares and XIRR, the return cap's headroom, the chart of
+    cash flows by year and the ledger with its running balance (the fund manager's main page)."""
     profile = request.profile
     contract = contract_of(profile.contract_id)
     today = timezone.localdate()
@@ -245,7 +246,8 @@ def _amount_text(text: str) -> str:
 
 @allow(Role.FUND_MANAGER, methods=("GET", "POST"))
 def add(request: HttpRequest) -> HttpResponse:
-    """One flow (``store.fund.add_flow``): stored with its audit entry, or refused as is."""
+    """Add one flow to the fund ledger, with its audit entry; a wrong value is refused in the
+    store's words and nothing is stored."""
     form = FlowForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -286,7 +288,7 @@ def _upload_name(name: str) -> str:
 
 @allow(Role.FUND_MANAGER, methods=("GET", "POST"))
 def import_file(request: HttpRequest) -> HttpResponse:
-    """A cash-flow file (``store.fund.import_flows``): all its rows or none, the same file once."""
+    """Import a cash-flow file into the fund ledger: all its rows or none, the same file once."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method != "POST":
         return render(request, "fund/import.html", {"form": form})
@@ -453,7 +455,8 @@ def _results(simulation: Simulation) -> dict[str, object]:
 
 @allow(Role.FUND_MANAGER, Role.COORDINATOR)
 def simulate(request: HttpRequest) -> HttpResponse:
-    """The form; with parameters, the savings case and the Monte Carlo (nothing is stored)."""
+    """The savings case and a Monte Carlo of the contract: a GET with parameters runs it (a
+    bookmarkable address; nothing is stored)."""
     contract_id = request.profile.contract_id
     scenarios = scenarios_for(contract_id)
     form = _simulation_form(request, scenarios)
