@@ -167,6 +167,17 @@ def test_headroom__shown_equals_the_store_for_the_same_day(world, client_for):
     assert money(expected) in response.content.decode()
 
 
+def test_headroom__by_default_for_this_years_payment_next_30_june(world, client_for):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    headroom = client_for("fund_manager").get(LEDGER).context["headroom"]
+    # RETURN_CAP_PAY_DAY: this year's outcome payment is paid on 30 June of the next year.
+    pay = date(today.year + 1, 6, 30)
+    assert (headroom.year, headroom.pay_date) == (today.year, pay)
+    assert headroom.amount == store.headroom("helsinki", pay, Decimal("0.08"))
+
+
 def test_headroom__closed_form_of_one_contribution_date(world, client_for):
     """Both contributions are on 2020-01-15, so the largest distribution on 2024-06-30 that keeps
     the XIRR at 8 % is C × 1.08^(days/365), rounded down to the cent (docs/finance.md)."""
