@@ -375,3 +375,59 @@ def test_explanation__spells_changed_after_approval__the_page_says_it_differs(wo
     assert "max(0, EUR 1,961.64 − EUR 286.53) = EUR 1,675.11" in text
     # Follow-up days, base and payment differ; the deductions and service 5's line do not.
     assert text.count('class="badge bad">differs') == 3
+
+
+@pytest.mark.django_db
+def test_explanation__each_service_comes_from_the_extract_the_statement_used_for_it(
+    world, client_for, tmp_path
+):
+    from sibyl.web.store.explain import statement_extracts
+    from sibyl.web.store.imports import import_register
+    from sibyl.web.store.statements import create_statement
+
+    # Rule (docs/store.md): for each service the newest extract covering it is used. B covers
+    # 1–8 only, so the 2023 draft takes service 9 from the world's extract A and 1–8 from B.
+    b_file = tmp_path / "b_services_1-8.csv"
+    b_file.write_text(f"hetu,service,start,end\n{CODE_1},5,2023-02-01,2023-02-28\n")
+    import_register(
+        b_file, world.contract, as_of=date(2023, 6, 30), actor="coordinator", services=range(1, 9)
+    )
+    draft = create_statement("helsinki", 2023, actor="coordinator")
+    # C, imported after the draft, covers everything; the draft still names A and B only.
+    c_file = tmp_path / "c_all.csv"
+    c_file.write_text(f"hetu,service,start,end\n{CODE_1},5,2023-02-01,2023-03-31\n")
+    import_register(c_file, world.contract, as_of=date(2023, 9, 30), actor="coordinator")
+
+    used = [(u.register_import.file_name, u.services) for u in statement_extracts(draft)]
+    text = (
+        client_for("coordinator")
+        .get(reverse("statements:child", kwargs={"year": 2023, "pseudonym": world.sos}))
+        .content.decode()
+    )
+
+    assert used == [("extract_2023-03-31.csv", [9]), ("b_services_1-8.csv", list(range(1, 9)))]
+    assert "c_all.csv" not in text
+    # February 2023 from B: 1 February is a Wednesday; Mon–Fri days 1–3 (3), 6–10, 13–17,
+    # 20–24 (15), 27–28 (2) = 20, no public holiday in February.
+    assert weekdays(date(2023, 2, 1), date(2023, 2, 28)) == 20
+    assert "20 working days" in text
+    assert 'class="badge ok">matches' in text
+
+
+@pytest.mark.django_db
+def test_explanation__a_statement_of_another_contract_version_uses_its_stored_text(world):
+    from dataclasses import replace
+
+    from sibyl.web.store.explain import explain_child_year
+
+    statement = stored(2022)
+    # As if the contract file had been changed since: its SHA-256 is not the statement's, so
+    # the version the statement recorded is loaded from the store.
+    changed = replace(world.contract, sha256="0" * 64)
+
+    result = explain_child_year(statement, world.sos, current=changed)
+
+    assert result.contract.sha256 == statement.contract_sha256
+    assert result.contract.prices.sha256 == statement.price_list_sha256
+    assert result.matches
+    assert result.explanation.payment == R1_PAYMENT
