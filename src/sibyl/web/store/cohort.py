@@ -13,6 +13,7 @@ from sibyl.contract import Contract
 from sibyl.errors import Location, SibylInputError
 from sibyl.register import read_cohort
 from sibyl.register.model import Cohort, FollowupSpell
+from sibyl.register.reader import displayable
 from sibyl.web.audit import log as audit
 from sibyl.web.cohort.models import Child
 from sibyl.web.cohort.models import FollowupSpell as SpellRow
@@ -122,6 +123,13 @@ def reveal(contract_id: str, pseudonym: str, *, actor: str, reason: str) -> str:
     if not reason.strip():
         raise SibylInputError(
             "a reason is required to reveal an identity", None, "say why with --reason"
+        )
+    if displayable(reason) != reason:
+        raise SibylInputError(
+            "the reason to reveal an identity looks like it contains an identity code",
+            None,
+            "name the family by its pseudonym, never by its identity code (the reason is kept "
+            "in the audit log)",
         )
     entry = (
         VaultEntry.objects.select_related("child")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -175,6 +176,30 @@ def _evidence(decision: Decision, code: str) -> list[dict[str, object]]:
 # Referrals and overrides.
 
 
+@dataclass(frozen=True)
+class Screening:
+    """A referral screened without being stored: what :func:`refer` would store with it."""
+
+    eligible: bool
+    failed: list[str]
+    criteria: list[dict[str, object]]
+
+
+def preview(contract: Contract, referral: Referral) -> Screening:
+    """Screen a referral without storing anything (the referral form's live result): the same
+    decision and the same evidence, with any trace of the identity code removed, as
+    :func:`refer` would store."""
+    decision = screen(referral, contract)
+    return Screening(decision.eligible, list(decision.failed), _evidence(decision, referral.hetu))
+
+
+def _no_code(text: str, what: str, fix: str) -> None:
+    """Refuse a free text that holds something like an identity code (DESIGN.md 5: codes stay in
+    the vault; a reason or a district is kept in the store and the audit log)."""
+    if displayable(text) != text:
+        raise _error(f"the {what} looks like it contains an identity code", fix)
+
+
 def _store_referral(
     contract: Contract,
     referral: Referral,
@@ -236,6 +261,7 @@ def refer(
             f"{contract.id}",
             "give every referral its own id",
         )
+    _no_code(referral.district, "district", "write the name of the district only")
     keyring = keyring or identity.load_keys()
     pseudonymiser = identity.Pseudonymiser(contract.id, keyring)
     with transaction.atomic():
@@ -355,6 +381,11 @@ def override(
             f"an override of the referral {referral_id!r} needs a written reason",
             "say why with --reason",
         )
+    _no_code(
+        reason,
+        "reason of the override",
+        "name the family by its referral id or pseudonym, never by its identity code",
+    )
     referral = _referral(contract_id, referral_id)
     if Enrolment.objects.filter(referral=referral).exists() and not eligible:
         raise _error(
@@ -661,6 +692,140 @@ class ActivityImport:
     rows: int
 
 
+Refusal = Callable[[str, str, str], SibylInputError]
+"""Makes the error of a refused activity: ``(column, what is wrong, how to fix it)``."""
+
+
+def _activity(
+    contract: Contract,
+    enrolment: Enrolment,
+    family: str,
+    day: date,
+    component_text: str,
+    minutes_text: str,
+    provider: str,
+    participants: str,
+    *,
+    actor: str,
+    bad: Refusal,
+) -> Activity:
+    """One contact of a provider with an enrolled family, checked (the checks of an activity
+    file's row and of the activity form alike): the date in the family's follow-up, a known
+    component, whole minutes above 0, the family's own provider, participants without codes."""
+    if day < enrolment.enrolled_on or day > contract.followup_end:
+        raise bad(
+            "date",
+            f"the date {day.isoformat()} is before the family's enrolment on "
+            f"{enrolment.enrolled_on.isoformat()} or after the follow-up end",
+            "correct the date",
+        )
+    spells = sorted(enrolment.child.spells.all(), key=lambda spell: spell.enrolled_on)
+    if not any(in_followup(spell, day, contract.followup_end) for spell in spells):
+        exited = max(
+            (s.exited_on for s in spells if s.exited_on is not None and s.exited_on <= day),
+            default=None,
+        )
+        raise bad(
+            "date",
+            f"the date {day.isoformat()} is not in the follow-up of the family {family}"
+            + (f" (it exited on {exited.isoformat()})" if exited else ""),
+            "a contact is recorded only while the family is in follow-up",
+        )
+    component = COMPONENT_ALIASES.get(component_text.strip().casefold())
+    if component is None:
+        raise bad(
+            "component",
+            f"the component {quoted(component_text)} is not known",
+            f"use one of: {', '.join(COMPONENTS)}",
+        )
+    if not minutes_text.isdigit() or int(minutes_text) <= 0:
+        raise bad(
+            "minutes",
+            f"the duration {quoted(minutes_text)} is not a whole number of minutes above 0",
+            "write the minutes, e.g. 45",
+        )
+    if provider != enrolment.provider:
+        raise bad(
+            "provider",
+            f"the family {family} is assigned to {enrolment.provider}, not to {quoted(provider)}",
+            "a provider records only the families assigned to it",
+        )
+    if displayable(participants) != participants:
+        raise bad(
+            "participants",
+            "the participants look like an identity code",
+            "name who took part by role (e.g. child, mother), never by identity code",
+        )
+    return Activity(
+        child=enrolment.child,
+        provider=provider,
+        on=day,
+        component=component,
+        minutes=int(minutes_text),
+        participants=participants,
+        recorded_by=actor,
+    )
+
+
+def record_activity(
+    contract: Contract,
+    pseudonym: str,
+    on: date,
+    component: str,
+    minutes: int,
+    participants: str,
+    *,
+    provider: str,
+    actor: str,
+) -> Activity:
+    """Store one contact of ``provider`` with a family (the activity form), with the checks of
+    :func:`import_activity` and its audit entry, in one transaction."""
+    enrolment = (
+        Enrolment.objects.select_related("child")
+        .prefetch_related("child__spells")
+        .filter(child__contract_id=contract.id, child__pseudonym=pseudonym)
+        .first()
+    )
+    if enrolment is None:
+        raise _error(
+            f"the family {displayable(pseudonym)!r} is not enrolled in the contract {contract.id}",
+            "check the pseudonym",
+        )
+
+    def bad(column: str, what: str, fix: str) -> SibylInputError:
+        return _error(what, fix)
+
+    activity = _activity(
+        contract,
+        enrolment,
+        pseudonym,
+        on,
+        component,
+        str(minutes),
+        provider,
+        participants,
+        actor=actor,
+        bad=bad,
+    )
+    with transaction.atomic():
+        activity.save()
+        audit.record(
+            "activity.add",
+            actor=actor,
+            object_type="activity",
+            object_id=activity.id,
+            contract_id=contract.id,
+            details={
+                "pseudonym": pseudonym,
+                "on": on.isoformat(),
+                "component": activity.component,
+                "minutes": activity.minutes,
+                "provider": provider,
+            },
+        )
+    return activity
+
+
 def import_activity(path: str | Path, contract: Contract, *, actor: str) -> ActivityImport:
     """Store a provider's activity file in one transaction (all or nothing).
 
@@ -685,9 +850,9 @@ def import_activity(path: str | Path, contract: Contract, *, actor: str) -> Acti
         )
     enrolments = {
         (e.child.pseudonym if key == "pseudonym" else e.referral.referral_id): e
-        for e in Enrolment.objects.select_related("child", "referral").filter(
-            child__contract_id=contract.id
-        )
+        for e in Enrolment.objects.select_related("child", "referral")
+        .prefetch_related("child__spells")
+        .filter(child__contract_id=contract.id)
     }
     if key == "referral_id":
         # A family may be found by any of its referrals, not only the one enrolled.
@@ -719,51 +884,18 @@ def import_activity(path: str | Path, contract: Contract, *, actor: str) -> Acti
         day, reason = dates.parse(cell("date"), "activity date", "correct the date")
         if day is None:
             raise bad("date", (reason or "the date is not a date").rstrip("."), "correct it")
-        if day < enrolment.enrolled_on or day > contract.followup_end:
-            raise bad(
-                "date",
-                f"the date {day.isoformat()} is before the family's enrolment on "
-                f"{enrolment.enrolled_on.isoformat()} or after the follow-up end",
-                "correct the date",
-            )
-        component = COMPONENT_ALIASES.get(cell("component").casefold())
-        if component is None:
-            raise bad(
-                "component",
-                f"the component {quoted(cell('component'))} is not known",
-                f"use one of: {', '.join(COMPONENTS)}",
-            )
-        minutes_text = cell("minutes")
-        if not minutes_text.isdigit() or int(minutes_text) <= 0:
-            raise bad(
-                "minutes",
-                f"the duration {quoted(minutes_text)} is not a whole number of minutes above 0",
-                "write the minutes, e.g. 45",
-            )
-        provider = cell("provider")
-        if provider != enrolment.provider:
-            raise bad(
-                "provider",
-                f"the family {family} is assigned to {enrolment.provider}, not to "
-                f"{quoted(provider)}",
-                "a provider records only the families assigned to it",
-            )
-        participants = cell("participants")
-        if displayable(participants) != participants:
-            raise bad(
-                "participants",
-                "the participants look like an identity code",
-                "name who took part by role (e.g. child, mother), never by identity code",
-            )
         activities.append(
-            Activity(
-                child=enrolment.child,
-                provider=provider,
-                on=day,
-                component=component,
-                minutes=int(minutes_text),
-                participants=participants,
-                recorded_by=actor,
+            _activity(
+                contract,
+                enrolment,
+                family,
+                day,
+                cell("component"),
+                cell("minutes"),
+                cell("provider"),
+                cell("participants"),
+                actor=actor,
+                bad=bad,
             )
         )
     with transaction.atomic():
@@ -787,10 +919,14 @@ class MonthSummary:
     by_component: dict[str, int] = field(default_factory=dict)
 
 
-def activity_summary(contract_id: str) -> list[MonthSummary]:
-    """Per family and calendar month: contacts, minutes, and minutes per component."""
+def activity_summary(contract_id: str, pseudonym: str | None = None) -> list[MonthSummary]:
+    """Per family and calendar month: contacts, minutes, and minutes per component (of one
+    family when ``pseudonym`` is given)."""
     rows: dict[tuple[str, str], MonthSummary] = {}
-    for activity in Activity.objects.filter(child__contract_id=contract_id).select_related("child"):
+    activities = Activity.objects.filter(child__contract_id=contract_id)
+    if pseudonym is not None:
+        activities = activities.filter(child__pseudonym=pseudonym)
+    for activity in activities.select_related("child"):
         month = f"{activity.on.year:04d}-{activity.on.month:02d}"
         summary = rows.setdefault(
             (activity.child.pseudonym, month),
