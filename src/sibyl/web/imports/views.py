@@ -99,6 +99,7 @@ def _list_context(request: HttpRequest, contract: Contract) -> dict:
 
 @allow(Role.COORDINATOR)
 def import_list(request: HttpRequest) -> HttpResponse:
+    """The extracts in the store and the one in use for each service; the upload form."""
     contract = contract_of(request.profile.contract_id)
     context = _list_context(request, contract) | {"form": UploadForm(contract=contract)}
     return render(request, "imports/list.html", context)
@@ -129,8 +130,10 @@ def _store_upload(form: UploadForm, contract: Contract, actor: str) -> ImportRes
 
 @allow(Role.COORDINATOR, methods=("GET", "POST"))
 def upload(request: HttpRequest) -> HttpResponse:
-    """Upload an extract. With htmx the answer is the upload panel with the import report (or
-    the form with its message); without JavaScript, a redirect to the report."""
+    """Upload an extract (CSV or .xlsx) with its as-of date: stored all or nothing.
+
+    With htmx the answer is the upload panel with the import report (or the form with its
+    message); without JavaScript, a redirect to the report."""
     contract = contract_of(request.profile.contract_id)
     htmx = request.headers.get("HX-Request") == "true"
     form = UploadForm(request.POST or None, request.FILES or None, contract=contract)
@@ -187,6 +190,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @allow(Role.COORDINATOR)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import report: counts, warnings, rejected rows (masked), the services it is used for."""
     register_import = get_object_or_404(scopes.register_imports(request.profile), pk=pk)
     context = _report_context(request, register_import, page_size=REJECTS_PER_PAGE)
     return render(request, "imports/detail.html", context)

@@ -111,6 +111,7 @@ def _list_page(request: HttpRequest, form: CreateStatementForm, status: int = 20
 
 @allow(Role.COORDINATOR, Role.FUND_MANAGER, only={Role.FUND_MANAGER: FUND_MANAGER_PART})
 def statement_list(request: HttpRequest) -> HttpResponse:
+    """Each year's statements with their totals and the payments chart; the create form."""
     # The year most often settled next: last year (the register is read after the year ends).
     return _list_page(request, CreateStatementForm(initial={"year": localdate().year - 1}))
 
@@ -236,6 +237,7 @@ def _detail_page(request: HttpRequest, statement: Statement, *, error: str = "",
 
 @allow(Role.COORDINATOR, Role.FUND_MANAGER, only={Role.FUND_MANAGER: FUND_MANAGER_PART})
 def detail(request: HttpRequest, year: int) -> HttpResponse:
+    """A year's statement (approved, else the draft): totals, inputs, lines, adjustments."""
     return _detail_page(request, _statement_of_year(request, year))
 
 
@@ -269,7 +271,7 @@ EXPORT_TYPES = {
 
 @allow(Role.COORDINATOR, Role.FUND_MANAGER, only={Role.FUND_MANAGER: FUND_MANAGER_PART})
 def export(request: HttpRequest, year: int, fmt: str) -> FileResponse:
-    """The statement by pseudonym, as the store writes it (``export_statement`` audits it).
+    """The statement by pseudonym: a workbook, or its three CSV files zipped; audited.
 
     ``xlsx``: one workbook (totals, child-years, deductions, adjustments). ``csv``: the three CSV
     files the store writes (child-years, deduction lines, adjustments) in one zip, because the
