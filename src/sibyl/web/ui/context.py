@@ -15,18 +15,22 @@ def site(request: HttpRequest) -> dict[str, object]:
     profile = getattr(request, "profile", None)
     links: list[dict[str, object]] = []
     if profile is not None:
-        current = getattr(getattr(request, "resolver_match", None), "view_name", "")
-        for name, label in NAV.get(Role(profile.role), []):
+        current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
+        items = NAV.get(Role(profile.role), [])
+        # The page's own link, else the first link of the page's area (one link at most).
+        names = [name for name, _ in items]
+        area = current.split(":")[0] + ":"
+        active = (
+            current
+            if current in names
+            else next((name for name in names if name.startswith(area)), None)
+        )
+        for name, label in items:
             try:
                 url = reverse(name)
             except NoReverseMatch:
                 continue
-            section = name.split(":")[0]
-            active = current == name or (
-                current.startswith(section + ":")
-                and not any(current == n for n, _ in NAV[Role(profile.role)])
-            )
-            links.append({"url": url, "label": label, "active": active})
+            links.append({"url": url, "label": label, "active": name == active})
     return {
         "demo_mode": settings.DEMO,
         "profile": profile,

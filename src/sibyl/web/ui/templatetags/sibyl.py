@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import formats, numberformat
@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from sibyl.web.ui.contracts import localised
 
 register = template.Library()
+CENT = Decimal("0.01")
 
 
 @register.filter
@@ -19,7 +20,7 @@ def money(value) -> str:
     (``1 234,56`` in Finnish, ``1,234.56`` in English); empty for ``None``."""
     if value is None or value == "":
         return ""
-    amount = Decimal(value)
+    amount = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)  # Django would cut digits
     return numberformat.format(
         amount,
         formats.get_format("DECIMAL_SEPARATOR"),
@@ -49,7 +50,7 @@ def percent(value, places: int = 2) -> str:
     """A fraction as a percentage (0.0812 → ``8.12 %``); ``–`` for ``None``."""
     if value is None:
         return "–"
-    number = Decimal(str(value)) * 100
+    number = (Decimal(str(value)) * 100).quantize(Decimal(1).scaleb(-int(places)), ROUND_HALF_UP)
     text = numberformat.format(
         number, formats.get_format("DECIMAL_SEPARATOR"), decimal_pos=int(places)
     )
