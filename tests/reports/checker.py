@@ -110,9 +110,13 @@ def tree_alternatives(
 
     return {
         target: _search(
-            unknown, {k: v for k, v in leaves.items() if k not in hidden}, equations, bound,
-            lambda values, t=target: value(values, t) != true[t], budget,
-        )  # fmt: skip
+            unknown,
+            {k: v for k, v in leaves.items() if k not in hidden},
+            equations,
+            bound,
+            lambda values, t=target: value(values, t) != true[t],
+            budget,
+        )
         for target in true
         if target in hidden
     }

@@ -13,6 +13,7 @@ from checker import Budget, grid_alternatives, tree_alternatives
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from sibyl.reports.suppression import Network as Net
 from sibyl.reports.suppression import (
     Part,
     grid,
@@ -23,7 +24,6 @@ from sibyl.reports.suppression import (
     suppress,
     tree,
 )
-from sibyl.reports.suppression import Network as Net
 
 
 def test_is_small__zero_is_shown_one_to_four_hidden_five_shown():
@@ -175,9 +175,8 @@ def test_grid__no_published_count_1_to_4_and_no_hidden_figure_can_be_worked_out(
 
 @st.composite
 def funnels(draw):
-    leaves = {name: draw(st.integers(min_value=0, max_value=12)) for name in
-              ("followup", "moved", "died", "consent", "other", "waiting", "not_eligible")}  # fmt: skip
-    return leaves
+    names = ("followup", "moved", "died", "consent", "other", "waiting", "not_eligible")
+    return {name: draw(st.integers(min_value=0, max_value=12)) for name in names}
 
 
 FUNNEL = {

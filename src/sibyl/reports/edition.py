@@ -17,13 +17,13 @@ figure never reaches a renderer, a file or a template. Both renderers
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from sibyl.errors import SibylInputError
 from sibyl.reports import charts, numbers
-from sibyl.reports.model import BANDS, COMPONENTS, EXIT_REASONS, ReportData
+from sibyl.reports.model import BANDS, COMPONENTS, EXIT_REASONS, Band, Payments, ReportData
 from sibyl.reports.suppression import (
     FREE,
     Network,
@@ -188,6 +188,91 @@ def round5(value: int) -> int:
 
 def _cents(value: Decimal) -> int:
     return int((value * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def band_suppression(bands: Sequence[Band]) -> Suppression:
+    """The public pattern of the payments per child: children (and their payments) in each
+    band, under "with a deduction" and under all children (whose payments, the statement's
+    computed total, are always published)."""
+    by_band = {b.band: b for b in bands}
+    with_parts = [b for b in BANDS if b != "full"]
+    counts = tree(
+        Network(),
+        Part(
+            "all",
+            sum(b.children for b in by_band.values()),
+            (
+                Part("full", by_band["full"].children),
+                Part(
+                    "with",
+                    sum(by_band[b].children for b in with_parts),
+                    tuple(Part(b, by_band[b].children) for b in with_parts),
+                ),
+            ),
+        ),
+    )
+    amounts = tree(
+        Network(),
+        Part(
+            "all",
+            _cents(sum((b.payments for b in by_band.values()), Decimal(0))),
+            (
+                Part("full", _cents(by_band["full"].payments)),
+                Part(
+                    "with",
+                    _cents(sum((by_band[b].payments for b in with_parts), Decimal(0))),
+                    tuple(Part(b, _cents(by_band[b].payments)) for b in with_parts),
+                ),
+            ),
+            fixed=True,
+        ),
+        count=False,
+    )
+    return shared([counts, amounts])
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """One year's figures for a page (the investors' page): values, or ``None`` where the
+    public edition hides them."""
+
+    year: int
+    children: int | None
+    with_deduction: int | None
+    no_deduction_share: Decimal | None
+    base: Decimal | None
+    deductions: Decimal | None
+    payable: Decimal | None
+    adjustments: Decimal | None
+    invoice: Decimal | None
+
+    @property
+    def published(self) -> bool:
+        return self.children is not None
+
+
+def key_figures(year: int, payments: Payments, *, public: bool) -> KeyFigures:
+    """A year's key figures as the edition shows them: in the public edition nothing of a year
+    with fewer than 5 children, and the children with or without a deduction only where the
+    payments table shows them."""
+    if public and is_small(payments.children):
+        return KeyFigures(year, None, None, None, None, None, None, None, None)
+    hidden = band_suppression(payments.bands).hidden if public else frozenset()
+    full = next(b for b in payments.bands if b.band == "full")
+    with_children = sum(b.children for b in payments.bands if b.band != "full")
+    return KeyFigures(
+        year=year,
+        children=payments.children,
+        with_deduction=None if "with" in hidden else with_children,
+        no_deduction_share=None
+        if "full" in hidden or not payments.children
+        else Decimal(full.children) / Decimal(payments.children),
+        base=payments.base,
+        deductions=payments.deductions,
+        payable=payments.payable,
+        adjustments=payments.adjustments,
+        invoice=payments.invoice,
+    )
 
 
 class _Builder:
@@ -616,43 +701,9 @@ class _Builder:
     # -- outcome payments ---------------------------------------------------------------------
 
     def _bands(self) -> Suppression:
-        bands = {b.band: b for b in self.data.payments.bands}
-        with_parts = [b for b in BANDS if b != "full"]
-        counts = tree(
-            Network(),
-            Part(
-                "all",
-                sum(b.children for b in bands.values()),
-                (
-                    Part("full", bands["full"].children),
-                    Part(
-                        "with",
-                        sum(bands[b].children for b in with_parts),
-                        tuple(Part(b, bands[b].children) for b in with_parts),
-                    ),
-                ),
-            ),
-        )
-        amounts = tree(
-            Network(),
-            Part(
-                "all",
-                _cents(sum((b.payments for b in bands.values()), Decimal(0))),
-                (
-                    Part("full", _cents(bands["full"].payments)),
-                    Part(
-                        "with",
-                        _cents(sum((bands[b].payments for b in with_parts), Decimal(0))),
-                        tuple(Part(b, _cents(bands[b].payments)) for b in with_parts),
-                    ),
-                ),
-                fixed=True,
-            ),
-            count=False,
-        )
         if not self.public:
             return Suppression(frozenset(), frozenset())
-        return shared([counts, amounts])
+        return band_suppression(self.data.payments.bands)
 
     def payments(self) -> Section:
         tr, p = self.tr, self.data.payments
@@ -845,7 +896,7 @@ class _Builder:
     def _payments_chart(self) -> Chart:
         tr = self.tr
         years = []
-        names = {code: self.service_name(code) for code in self.data.service_names}
+        names = {code: tr("service {code}", code=code) for code in self.data.service_names}
         names[0] = tr("hidden (small groups)")
         for y in self.data.payments.history:
             if y.year in self.small_years:

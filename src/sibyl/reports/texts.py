@@ -136,7 +136,7 @@ FI: dict[str, str] = {
     "Share of children": "Osuus lapsista",
     "Payments (EUR)": "Maksut (EUR)",
     "no deduction (100 %)": "ei vähennyksiä (100 %)",
-    "with a deduction": "vähennyksiä",
+    "with a deduction": "vähennyksiä oli",
     "75 % to under 100 %": "75 % – alle 100 %",
     "50 % to under 75 %": "50 % – alle 75 %",
     "25 % to under 50 %": "25 % – alle 50 %",
@@ -171,6 +171,7 @@ FI: dict[str, str] = {
     "base (before deductions)": "perusmaksu (ennen vähennyksiä)",
     "EUR thousand": "tuhatta euroa",
     "hidden (small groups)": "piilotettu (pienet ryhmät)",
+    "service {code}": "palvelu {code}",
     "Bar chart: the outcome payment of each year beside its deductions, stacked by service, and "
     "the base.": "Pylväskaavio: kunkin vuoden tulospalkkio ja sen vähennykset palveluittain "
     "pinottuina sekä perusmaksu.",

@@ -1,6 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from sibyl.web.reports import views  # noqa: F401
+from sibyl.web.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("reports/", views.investor, name="investor"),
+    path("reports/<int:year>/<slug:edition>.<slug:fmt>", views.download, name="download"),
+]

@@ -13,7 +13,6 @@ numbers are the statement's to the cent; :mod:`sibyl.reports` renders them.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
@@ -467,11 +466,13 @@ def write_report(
     return path
 
 
-def record_output(data: ReportData, document, *, actor: str, fmt: str, where: str) -> None:
-    """The audit entry of a written or downloaded report (it holds pseudonymised data in the
-    city's edition, aggregates in the public one)."""
+def record_output(
+    data: ReportData, document, *, actor: str, fmt: str, where: str, action: str = "report.write"
+) -> None:
+    """The audit entry of a written (``report.write``) or downloaded (``report.download``)
+    report: the city's edition holds pseudonymised data, the public one aggregates."""
     audit.record(
-        "report.write",
+        action,
         actor=actor,
         object_type="report",
         object_id=f"{data.year}-{document.edition}",
@@ -488,5 +489,13 @@ def record_output(data: ReportData, document, *, actor: str, fmt: str, where: st
     )
 
 
-def without_annex(data: ReportData) -> ReportData:
-    return replace(data, annex=())
+def year_summaries(contract_id: str) -> list[tuple[int, Payments]]:
+    """Each approved year's payments (the statement's totals and the payments per child), for
+    the investors' page: one query per year, no charts."""
+    found = []
+    for statement in Statement.objects.filter(
+        contract_id=contract_id, status=Statement.APPROVED
+    ).order_by("year"):
+        rows = aggregates.child_year_rows(statement)
+        found.append((statement.year, _payments(statement, rows, ())))
+    return found
