@@ -13,7 +13,9 @@
    the ``helsinki-base`` scenario): statements 2020–2024 created (the investors' return cap
    checked against the fund ledger), approved and paid, then a late correction of the register
    that arrives as adjustments in the 2025 statement.
-5. The fund's position, and a 10,000-run Monte Carlo of the contract.
+5. The annual report of the last approved year (2024), both editions (the city's and the
+   public one), as PDF and HTML.
+6. The fund's position, and a 10,000-run Monte Carlo of the contract.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ DEMO_YEARS = list(range(2020, 2026))
 DEMO_AS_OF = date(2026, 3, 31)
 CORRECTION_AS_OF = date(2026, 6, 30)
 APPROVED_YEARS = list(range(2020, 2025))
+REPORT_YEAR = APPROVED_YEARS[-1]  # the last year with an approved statement (2025 is a draft)
 SIMULATION_RUNS = 10_000
 MOVED_OUT_SHARE = 0.08
 RETURN_SHARE = 0.25
@@ -75,7 +78,7 @@ def demo(
         TimeElapsedColumn(),
         console=console,
     ) as progress:
-        step = progress.add_task("Screening synthetic referrals", total=8)
+        step = progress.add_task("Screening synthetic referrals", total=9)
         codes = _referrals_and_enrolment(out, contract, seed)
         progress.update(step, advance=1, description="Exits, returns and consent")
         _exits_and_returns(contract, seed)
@@ -87,11 +90,23 @@ def demo(
         statement, extract, cohort = _settle_files(out, contract, cohort_path, register_path)
         progress.update(step, advance=1, description="Statements and the fund in the store")
         latest = _statements_in_store(out, contract, register_path, statement)
+        progress.update(step, advance=1, description=f"The annual report of {REPORT_YEAR}")
+        reports = _annual_reports(out, contract)
         progress.update(step, advance=1, description=f"Monte Carlo, {SIMULATION_RUNS:,} runs")
         simulation = _simulate()
         progress.update(step, advance=1, description="Done")
     _report(
         out, contract, statement, extract, cohort, cohort_path, register_path, latest, simulation
+    )
+    console.print(
+        f"\nThe annual report of {REPORT_YEAR}, both editions (docs/report.md):\n"
+        + "".join(f"  {path}\n" for path in reports)
+        + f"  (city: every figure and the child-years by pseudonym, for the city and the fund "
+        f"manager; public: counts below 5 suppressed). Again, or in Finnish:\n"
+        f"  sibyl report --year {REPORT_YEAR} --edition public --language fi "
+        f"--out report_{REPORT_YEAR}_public_fi.pdf",
+        highlight=False,
+        markup=False,
     )
 
 
@@ -284,6 +299,20 @@ def _statements_in_store(out: Path, contract, register_path: Path, statement):
     latest = create_statement(contract.id, 2025, actor=COORDINATOR)
     export_statement(latest, out / "store_statement_2025.xlsx", actor=COORDINATOR)
     return latest
+
+
+def _annual_reports(out: Path, contract) -> list[Path]:
+    """Both editions of the annual report of :data:`REPORT_YEAR`, as PDF and HTML (English)."""
+    from sibyl.web.store.report import build_report, write_report
+
+    data = build_report(contract.id, REPORT_YEAR, actor=COORDINATOR)
+    written = []
+    for edition in ("city", "public"):
+        for fmt in ("pdf", "html"):
+            path = out / f"report_{REPORT_YEAR}_{edition}.{fmt}"
+            write_report(data, path, edition=edition, fmt=fmt, language="en", actor=COORDINATOR)
+            written.append(path)
+    return written
 
 
 def _late_rows(statement, cohort_path: Path) -> str:
