@@ -15,9 +15,11 @@ Hand arithmetic of the world's 2022 statement (DOMAIN.md 3.3, Helsinki prices of
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from conftest import CODE_1, CODE_3, PASSWORD, sign_in
@@ -31,9 +33,10 @@ from sibyl import identity
 from sibyl.web.accounts.models import ApiToken
 from sibyl.web.audit.log import verify
 from sibyl.web.audit.models import AuditEntry
-from sibyl.web.cohort.models import Referral
+from sibyl.web.cohort.models import Activity, Referral
 from sibyl.web.imports.models import RegisterImport, RejectedRow, ServiceEpisode
 from sibyl.web.statements.models import Statement
+from sibyl.web.store import research
 
 pytestmark = pytest.mark.django_db
 
@@ -354,6 +357,41 @@ def test_families__provider_sees_their_organisation_only(world, tokens):
     assert sorted(f["pseudonym"] for f in everyone) == sorted([world.sos, world.vamos])
 
 
+def test_activity_post__provider_logs_a_contact_of_their_family(world, tokens):
+    first = last_audit_id()
+    body = {
+        "on": "2022-03-15",
+        "component": "family_group",
+        "minutes": 45,
+        "participants": "child, mother",
+    }
+    path = f"/api/families/{world.sos}/activities"
+    response = post_json(path, tokens["provider"], body)
+    assert response.status_code == 201
+    assert response.json() == {
+        "pseudonym": world.sos,
+        "on": "2022-03-15",
+        "component": "family_group",
+        "minutes": 45,
+        "participants": "child, mother",
+        "provider": "SOS-Lapsikylä",
+        "recorded_by": "provider",
+    }
+    stored = Activity.objects.get(child__pseudonym=world.sos, on=date(2022, 3, 15))
+    assert (stored.minutes, stored.recorded_by) == (45, "provider")
+    assert actions_since(first) == [("activity.add", "provider")]
+    # The family of another provider is not found; a day before enrolment is refused.
+    other = post_json(f"/api/families/{world.vamos}/activities", tokens["provider"], body)
+    assert other.status_code == 404
+    early = post_json(path, tokens["provider"], {**body, "on": "2021-12-31"})
+    assert early.status_code == 400
+    assert "before the family's enrolment on 2022-01-03" in early.json()["detail"]
+    coded = post_json(path, tokens["provider"], {**body, "participants": f"child {CODE_1}"})
+    assert coded.status_code == 400
+    assert CODE_1 not in coded.content.decode()
+    assert Activity.objects.filter(child__pseudonym=world.sos).count() == 2  # conftest's + ours
+
+
 # ---------------------------------------------------------------------------------------------
 # The register push.
 
@@ -589,6 +627,37 @@ def test_audit_verify__intact_chain_and_the_check_is_logged(world, tokens):
     assert verify().ok
 
 
+def test_research__catalogue_and_a_download_audited_with_its_sha256(world, tokens):
+    catalogue = call("get", "/api/research/extracts", tokens["evaluator"]).json()
+    assert [e["name"] for e in catalogue["extracts"]] == list(research.EXTRACTS)
+    children = next(e for e in catalogue["extracts"] if e["name"] == "children")
+    assert children["rows"] == 2  # the two enrolled families of the world
+    first = last_audit_id()
+    response = call("get", "/api/research/extracts/children?format=csv", tokens["evaluator"])
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="sibyl-helsinki-')
+    content = response.content
+    assert len(content.decode("utf-8").strip().splitlines()) == 3  # a header and two children
+    text = content.decode("utf-8")
+    assert world.sos not in text
+    assert CODE_1 not in text
+    assert "2018-05-14" not in text
+    entry = AuditEntry.objects.get(id__gt=first)
+    assert (entry.action, entry.actor) == ("research.download", "evaluator")
+    assert entry.details["sha256"] == hashlib.sha256(content).hexdigest()
+    assert (entry.details["extract"], entry.details["format"], entry.details["rows"]) == (
+        "children",
+        "csv",
+        2,
+    )
+    assert call("get", "/api/research/extracts/identities", tokens["evaluator"]).status_code == 404
+    assert (
+        call("get", "/api/research/extracts/children?format=xml", tokens["evaluator"]).status_code
+        == 422
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The spec and its docs page.
 
@@ -616,3 +685,18 @@ def test_docs__page_loads_only_local_assets_under_the_csp(db):
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_docs__api_md_names_every_operation_and_its_roles(db):
+    """docs/api.md lists every operation of the spec (a new one fails until documented)."""
+    from sibyl.web.api import api
+
+    text = (Path(__file__).parents[2] / "docs/api.md").read_text(encoding="utf-8")
+    document = api.get_openapi_schema()
+    missing = [
+        f"{method.upper()} {path}"
+        for path, methods in document["paths"].items()
+        for method in methods
+        if f"`{method.upper()} {path}`" not in text
+    ]
+    assert missing == []

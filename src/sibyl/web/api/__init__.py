@@ -18,7 +18,9 @@ from ninja.openapi.docs import Swagger
 
 from sibyl import __version__
 from sibyl.web.accounts.access import api_view
-from sibyl.web.api import audit, cohort, errors, fund, imports, me, statements
+from sibyl.web.accounts.roles import Role
+from sibyl.web.api import audit, cohort, errors, fund, imports, me, research, statements
+from sibyl.web.api.auth import ROLES_KEY
 
 DESCRIPTION = """\
 Outcome-based contracts of child and family services: the cohort, register extracts,
@@ -46,7 +48,7 @@ api = SibylAPI(
 )
 errors.install(api)
 
-for area in (me, cohort, imports, statements, fund, audit):
+for area in (me, cohort, imports, statements, fund, research, audit):
     api.add_router("", area.router)
 
 
@@ -57,3 +59,14 @@ def urls() -> tuple[list[URLPattern], str, str]:
     for pattern in patterns:
         api_view(pattern.callback)
     return patterns, app_name, namespace
+
+
+def operation_roles() -> dict[tuple[str, str], frozenset[Role]]:
+    """Every operation (``("GET", "/api/me")``) and the roles it admits, as it declares them
+    (``docs/permissions.md`` is made from this; the API's matrix test checks it)."""
+    document = api.get_openapi_schema()
+    return {
+        (method.upper(), path): frozenset(Role(role) for role in operation[ROLES_KEY])
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    }

@@ -224,11 +224,25 @@ class Operations(Router):
         responses.setdefault(422, ValidationErrorOut)
         extra = dict(kwargs.pop("openapi_extra", None) or {})
         extra[ROLES_KEY] = [role.value for role in admitted]
-        return self.api_operation(
-            [method],
-            path,
-            auth=access(admitted),
-            response=responses,
-            openapi_extra=extra,
-            **kwargs,
-        )
+
+        def declare(view: Callable) -> Callable:
+            return self.api_operation(
+                [method],
+                path,
+                auth=access(admitted),
+                response=responses,
+                openapi_extra=extra,
+                summary=kwargs.pop("summary", None) or first_sentence(view.__doc__),
+                **kwargs,
+            )(view)
+
+        return declare
+
+
+def first_sentence(text: str | None) -> str | None:
+    """The first sentence of a docstring, as the operation's summary in the docs."""
+    if not text:
+        return None
+    words = " ".join(text.split())
+    end = words.find(". ")
+    return words if end < 0 else words[: end + 1]

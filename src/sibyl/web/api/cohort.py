@@ -6,6 +6,7 @@
 | ``GET /referrals``, ``GET /referrals/{id}`` | coordinator, referrer | the referrer: their own |
 | ``POST /referrals`` | coordinator, referrer | the decision with each criterion (no code) |
 | ``GET /families`` | coordinator, provider | all; the provider their organisation's |
+| ``POST /families/{pseudonym}/activities`` | provider | their organisation's families |
 
 The identity code of a referral goes straight to :func:`sibyl.web.store.enrolment.refer`, which
 pseudonymises it and seals it in the vault; no response carries it, nor the child's birth date.
@@ -14,14 +15,13 @@ Only the coordinator is shown the child's pseudonym of a referral.
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db.models import Max, Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
+from pydantic import Field
 
 from sibyl import eligibility, identity
 from sibyl.errors import SibylInputError
@@ -30,7 +30,10 @@ from sibyl.web.accounts import scopes
 from sibyl.web.accounts.roles import Role
 from sibyl.web.api.auth import Operations, caller
 from sibyl.web.api.schemas import (
+    ActivityIn,
+    ActivityOut,
     CohortStatusOut,
+    Day,
     FamilyOut,
     ReferralDetailOut,
     ReferralIn,
@@ -45,7 +48,7 @@ router = Operations(tags=["cohort"])
 
 
 class OnQuery(Schema):
-    on: date | None = None
+    on: Day | None = Field(None, description="the day (default today)")
 
 
 @router.get("/cohort/status", roles=(Role.COORDINATOR,), response=CohortStatusOut)
@@ -230,3 +233,43 @@ def list_families(request: HttpRequest):
             }
         )
     return families
+
+
+@router.post(
+    "/families/{pseudonym}/activities",
+    roles=(Role.PROVIDER,),
+    response={201: ActivityOut},
+    errors=(400,),
+)
+def record_activity(request: HttpRequest, pseudonym: str, payload: ActivityIn):
+    """Log one contact with a family assigned to the provider's organisation, with the checks of
+    an activity file (the day in the family's follow-up, participants by role, never a code).
+    A family of another provider answers 404."""
+    who = caller(request)
+    child = scopes.families(who.profile).filter(pseudonym=pseudonym).first()
+    if child is None:
+        raise HttpError(
+            404, f"there is no family {displayable(pseudonym)!r} assigned to your organisation"
+        )
+    activity = enrolment.record_activity(
+        contract_of(who.profile.contract_id),
+        child.pseudonym,
+        payload.on,
+        payload.component,
+        payload.minutes,
+        payload.participants.strip(),
+        provider=who.profile.organisation,
+        actor=who.username,
+    )
+    return Status(
+        201,
+        {
+            "pseudonym": child.pseudonym,
+            "on": activity.on,
+            "component": activity.component,
+            "minutes": activity.minutes,
+            "participants": activity.participants,
+            "provider": activity.provider,
+            "recorded_by": activity.recorded_by,
+        },
+    )

@@ -6,15 +6,14 @@ Amounts are strings of euros with two decimals; the ledger's amounts are in the 
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Schema
+from pydantic import Field
 
 from sibyl.web.accounts.roles import Role
 from sibyl.web.api.auth import Operations, caller
-from sibyl.web.api.schemas import LedgerLineOut, PositionOut
+from sibyl.web.api.schemas import Day, LedgerLineOut, PositionOut
 from sibyl.web.store import fund
 
 router = Operations(tags=["fund"])
@@ -23,7 +22,7 @@ READERS = (Role.FUND_MANAGER, Role.COORDINATOR)
 
 
 class OnQuery(Schema):
-    on: date | None = None
+    on: Day | None = Field(None, description="the day (default today)")
 
 
 @router.get("/fund/position", roles=READERS, response=PositionOut)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from django.http import HttpRequest
@@ -26,7 +25,7 @@ from sibyl.register.reader import displayable
 from sibyl.web.accounts import scopes
 from sibyl.web.accounts.roles import Role
 from sibyl.web.api.auth import Operations, caller
-from sibyl.web.api.schemas import ImportOut, ImportReportOut, ImportResultOut, RejectOut
+from sibyl.web.api.schemas import Day, ImportOut, ImportReportOut, ImportResultOut, RejectOut
 from sibyl.web.audit import log as audit
 from sibyl.web.imports.models import RegisterImport
 from sibyl.web.store.imports import effective_imports, import_register
@@ -118,13 +117,13 @@ def _one(request: HttpRequest, import_id: int) -> RegisterImport:
 def push_register(
     request: HttpRequest,
     file: File[UploadedFile],
-    as_of: Form[date],
+    as_of: Form[Day],
     services: Form[str | None] = None,
 ):
-    """Store a register extract (CSV or Excel) as of ``as_of``, covering ``services`` (e.g.
-    ``1-8``; default all the contract's). All or nothing: 201 with the report for a new file,
-    200 with ``already_imported: true`` for a file already stored, 400 for a file that cannot be
-    used (nothing stored)."""
+    """Store a register extract (CSV or Excel) as of ``as_of``, all or nothing. ``services``
+    says which services it covers (``1-8``, ``1,2,9``; default all the contract's). A new file
+    answers 201 with its report, a file already stored 200 with ``already_imported: true``, a
+    file that cannot be used 400 (nothing stored)."""
     who = caller(request)
     contract = contract_of(who.profile.contract_id)
     codes = parse_services(services)

@@ -8,16 +8,34 @@ never sent back.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 from sibyl.money import format_money
 
 MONEY_PATTERN = r"^-?\d+\.\d{2}$"
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: object) -> date:
+    """Only ``YYYY-MM-DD`` is a date (pydantic alone would also take a number as a timestamp)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("the date does not exist in the calendar") from None
+    raise ValueError("a date is written YYYY-MM-DD, e.g. 2023-03-31")
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
+"""A date given by a client: ``YYYY-MM-DD`` only."""
 
 Money = Annotated[
     Decimal,
@@ -141,7 +159,7 @@ class ReferralIn(Schema):
         max_length=32,
         description="the child's identity code; pseudonymised and sealed, never sent back",
     )
-    referred_on: date
+    referred_on: Day
     district: str = Field(min_length=1, max_length=100, examples=["Vuosaari"])
     referral_source: ReferralSource
     concentration: bool = False
@@ -200,6 +218,32 @@ class FamilyOut(Schema):
     exited_on: date | None
     exit_reason: str | None
     last_contact: date | None
+
+
+Component = Literal["individual_support", "family_group", "community"]
+
+
+class ActivityIn(Schema):
+    """One contact of the provider with a family (the activity log, DOMAIN.md 4)."""
+
+    on: Day = Field(description="the day of the contact")
+    component: Component
+    minutes: int = Field(gt=0, le=24 * 60, description="how long, in whole minutes")
+    participants: str = Field(
+        "",
+        max_length=200,
+        description="who took part, by role (e.g. child, mother); never an identity code",
+    )
+
+
+class ActivityOut(Schema):
+    pseudonym: str
+    on: date
+    component: Component
+    minutes: int
+    participants: str
+    provider: str
+    recorded_by: str
 
 
 # ---------------------------------------------------------------------------------------------
