@@ -66,7 +66,7 @@ LANGUAGE_NAMES = {"fi": "suomi", "en": "English"}
 def _downloads(year: int, editions: list[str], published: bool) -> list[tuple[str, list]]:
     """Per edition the year's links: each format in each language. A year whose public edition
     would show nothing (fewer than 5 children) offers only the city's."""
-    names = {"public": _("Public edition"), "city": _("City's edition")}
+    names = {"public": _("Public"), "city": _("City's")}
     found = []
     for edition in editions:
         if edition == "public" and not published:
@@ -75,10 +75,11 @@ def _downloads(year: int, editions: list[str], published: bool) -> list[tuple[st
             (
                 reverse("reports:download", args=[year, edition, fmt]) + f"?language={code}",
                 code,
-                f"{fmt.upper()} ({LANGUAGE_NAMES[code]})",
+                f"{fmt.upper()} {code}",
+                LANGUAGE_NAMES[code],
             )
+            for fmt in reversed(FORMATS)
             for code in LANGUAGE_NAMES
-            for fmt in FORMATS
         ]
         found.append((names[edition], links))
     return found
