@@ -19,7 +19,15 @@ from checker import grid_alternatives, tree_alternatives
 from sibyl.errors import SibylInputError
 from sibyl.reports import numbers, render
 from sibyl.reports.charts import FundYear, MonthPoint
-from sibyl.reports.edition import HIDDEN, Document, Table, build, key_figures, round5
+from sibyl.reports.edition import (
+    HIDDEN,
+    Document,
+    Table,
+    build,
+    code_ranges,
+    key_figures,
+    round5,
+)
 from sibyl.reports.model import (
     Activity,
     AdjustedYear,
@@ -449,3 +457,32 @@ def test_edition_and_language__unknown_ones_are_refused_in_one_sentence():
         build(sample(), "secret", "en")
     with pytest.raises(SibylInputError, match="not written in 'sv'; use fi or en"):
         build(sample(), "public", "sv")
+
+
+def test_public__a_year_of_fewer_than_5_children_shows_no_figure():
+    # 2022 had 3 children in follow-up: nothing of it is published, in any table.
+    small = sample()
+    history = (replace(small.payments.history[0], children=3), small.payments.history[1])
+    document = build(replace(small, payments=replace(small.payments, history=history)),
+                     "public", "en")  # fmt: skip
+    row = cells_of(table(document, "history"))["2022"]
+    assert all(cell.hidden for cell in row[1:])  # status is text; the rest hidden
+    for key in ("Children who used each service, by year", "Deductions, by year (EUR)"):
+        columns = cells_of(table(document, key))
+        assert all(cells[0].hidden for label, cells in columns.items()), key
+    assert not cells_of(table(document, "history"))["2023"][1].hidden
+
+
+def test_without_fund_or_ex_ante_case__the_sections_say_so():
+    document = build(sample(fund=None, exante=None), "city", "en")
+    texts = {s.key: [b.text for b in s.blocks if b.type == "paragraph"] for s in
+             document.sections}  # fmt: skip
+    assert texts["fund"] == ["No fund ledger is in the store for this contract."]
+    assert texts["exante"] == ["No ex-ante case (savings scenario) is given for this contract."]
+    render.pdf(document)  # and it still typesets
+
+
+def test_code_ranges__consecutive_services_as_ranges():
+    assert code_ranges([1, 2, 3, 4, 5, 6, 7, 8, 9]) == "1–9"
+    assert code_ranges([9, 1, 2, 3, 5, 7, 8]) == "1–3, 5, 7–9"
+    assert code_ranges([4]) == "4"

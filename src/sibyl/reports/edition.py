@@ -180,6 +180,21 @@ def build(data: ReportData, edition: str, language: str) -> Document:
     return _Builder(data, edition, language).document()
 
 
+def code_ranges(codes: Iterable[int]) -> str:
+    """Service codes as ranges: 1, 2, 3, 5, 7, 8 → ``1–3, 5, 7–8``."""
+    ordered = sorted(set(codes))
+    parts: list[str] = []
+    start = previous = None
+    for code in [*ordered, None]:
+        if previous is not None and code == previous + 1:
+            previous = code
+            continue
+        if start is not None:
+            parts.append(str(start) if start == previous else f"{start}–{previous}")
+        start = previous = code
+    return ", ".join(parts)
+
+
 def round5(value: int) -> int:
     """A count rounded to the nearest 5 (3 → 5, 2 → 0): the public chart of the cohort month by
     month, whose month-to-month changes would otherwise show groups of fewer than 5."""
@@ -1311,7 +1326,7 @@ class _Builder:
                 [
                     self.text(e.file),
                     self.text(self.day(e.as_of)),
-                    self.text(", ".join(str(s) for s in e.services)),
+                    self.text(code_ranges(e.services)),
                     self.code(e.sha256),
                 ]
                 for e in m.extracts

@@ -6,7 +6,10 @@ ledger hold, so that a page, a chart and the annual report agree with them to th
   else the draft) and its totals;
 - :func:`service_use`: per year and service, the children with a deduction, the units and the
   amounts, from the statements' deduction lines;
-- :func:`fund_years`: the fund's flows by year and kind, and its cash at each year end.
+- :func:`fund_years`: the fund's flows by year and kind, and its cash at each year end;
+- for the annual report (:mod:`sibyl.web.store.report`): :func:`approved_statements`,
+  :func:`cohort_states` (each referred child in one state on a day), :func:`child_year_rows`,
+  :func:`adjustments_by_year`, :func:`contacts_by_service_year` and :func:`contacts_by_provider`.
 """
 
 from __future__ import annotations
