@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 from datetime import date, timedelta
 from pathlib import Path
@@ -186,6 +187,17 @@ def test_auth__refused_role_learns_nothing_from_bad_parameters(tokens):
     # The role is checked before the parameters: the referrer gets 403, not 422.
     response = call("get", "/api/statements/not-a-year", tokens["referrer"])
     assert response.status_code == 403
+
+
+def test_refusals__an_identity_code_in_the_url_is_masked_in_the_log(world, tokens, caplog):
+    caplog.set_level(logging.INFO)
+    assert call("get", f"/api/referrals/{CODE_1}", tokens["coordinator"]).status_code == 404
+    assert call("get", f"/api/referrals/{CODE_1}", tokens["investor"]).status_code == 403
+    assert call("get", f"/api/referrals/{CODE_1}").status_code == 401
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/api/referrals/" in logged
+    assert CODE_1 not in logged
+    assert CODE_1 not in str(AuditEntry.objects.filter(action="access.denied").values_list())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -538,10 +550,11 @@ def test_statement__read_is_audited_and_lists_both_statuses(world, tokens):
     call("get", "/api/statements/2023", tokens["coordinator"])
     entry = AuditEntry.objects.get(id__gt=first)
     assert (entry.action, entry.actor, entry.details["year"]) == (
-        "statement.read",
+        "statement.export",
         "coordinator",
         2023,
     )
+    assert entry.details["format"] == "json"
     listed = call("get", "/api/statements", tokens["fund_manager"]).json()
     assert [(s["year"], s["status"]) for s in listed] == [(2022, "approved"), (2023, "draft")]
     missing = call("get", "/api/statements/2030", tokens["coordinator"])

@@ -35,10 +35,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from sibyl.register.reader import displayable
 from sibyl.web.accounts.middleware import profile_of, totp_pending
 from sibyl.web.accounts.models import ApiToken, Profile, hash_token
 from sibyl.web.accounts.roles import ALL_ROLES, Role
+from sibyl.web.api.errors import masked_path
 from sibyl.web.api.schemas import ErrorOut, ValidationErrorOut
 from sibyl.web.audit import log as audit
 
@@ -82,13 +82,13 @@ def _admit(request: HttpRequest, caller: Caller, roles: frozenset[Role]) -> Call
         "access.denied",
         actor=caller.username,
         object_type="api",
-        object_id=displayable(request.path)[:128],
+        object_id=masked_path(request.path)[:128],
         contract_id=caller.profile.contract_id,
         details={"method": request.method, "reason": "role", "via": caller.via},
     )
     raise HttpError(
         403,
-        f"the role {caller.role.value} may not use {request.method} {displayable(request.path)}; "
+        f"the role {caller.role.value} may not use {request.method} {masked_path(request.path)}; "
         "docs/api.md lists the operations of each role",
     )
 

@@ -6,9 +6,14 @@
 - parameters that do not fit the schema (ninja's validation) → 422 with every problem, where
   nothing the caller sent is echoed back: pydantic's ``input`` and ``ctx`` are dropped and any
   word that looks like an identity code is masked (``131052-****``).
+
+Each such answer is logged here with the path masked (a client may put an identity code in a
+URL), instead of by Django, which would log the raw path.
 """
 
 from __future__ import annotations
+
+import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -16,6 +21,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sibyl.errors import SibylInputError
 from sibyl.register.reader import displayable
+
+log = logging.getLogger(__name__)
 
 NEEDS_CREDENTIALS = (
     "this operation needs an API token, sent as 'Authorization: Bearer TOKEN' (docs/api.md says "
@@ -26,6 +33,11 @@ NEEDS_CREDENTIALS = (
 def scrub(text: str) -> str:
     """``text`` with every word that looks like an identity code masked."""
     return " ".join(displayable(word) for word in str(text).split(" "))
+
+
+def masked_path(path: str) -> str:
+    """A URL path with each segment that looks like an identity code masked."""
+    return "/".join(displayable(segment) for segment in path.split("/"))
 
 
 def _location(loc) -> str:
@@ -47,7 +59,7 @@ def install(api: NinjaAPI) -> None:
     """Register the handlers on ``api``."""
 
     def answer(request: HttpRequest, detail: str, status: int) -> HttpResponse:
-        return api.create_response(request, {"detail": detail}, status=status)
+        return logged(request, api.create_response(request, {"detail": detail}, status=status))
 
     @api.exception_handler(SibylInputError)
     def input_error(request: HttpRequest, exc: SibylInputError) -> HttpResponse:
@@ -76,7 +88,17 @@ def install(api: NinjaAPI) -> None:
             "detail": _sentence(f"the request does not fit the operation's schema: {detail}"),
             "errors": found,
         }
-        return api.create_response(request, body, status=422)
+        return logged(request, api.create_response(request, body, status=422))
+
+
+def logged(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Log a refusal with the path masked, and keep Django from logging the raw path."""
+    log.warning(
+        "%s %s: %s %s", response.status_code, response.reason_phrase, request.method,
+        masked_path(request.path),
+    )  # fmt: skip
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 def _sentence(text: str) -> str:

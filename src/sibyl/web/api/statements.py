@@ -3,7 +3,7 @@ the coordinator).
 
 Money is a string of euros with two decimals, exactly the stored ``Decimal``. A statement's
 lines name children by pseudonym; reading them (``GET /statements/{year}``) is written to the
-audit log, as an export of pseudonymised data.
+audit log as an export of pseudonymised data (``statement.export``, format ``json``).
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def get_statement_of_year(request: HttpRequest, path: Path[YearPath], query: Que
     lines.sort(key=lambda row: (row["pseudonym"], row["service"]))
     adjustments.sort(key=lambda row: (row["year"], row["pseudonym"]))
     audit.record(
-        "statement.read",
+        "statement.export",
         actor=caller(request).username,
         object_type="statement",
         object_id=statement.id,
@@ -144,6 +144,7 @@ def get_statement_of_year(request: HttpRequest, path: Path[YearPath], query: Que
         details={
             "year": statement.year,
             "status": statement.status,
+            "format": "json",
             "child_years": len(child_years),
             "via": "api",
         },
