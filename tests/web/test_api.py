@@ -130,9 +130,16 @@ def test_auth__unknown_token_and_other_scheme_are_401(users):
 def test_auth__user_without_profile_is_403(db):
     user = get_user_model().objects.create_user("nobody", password=PASSWORD)
     _, token = ApiToken.issue(user, "no role", created_by="admin")
+    first = last_audit_id()
     response = call("get", "/api/me", token)
     assert response.status_code == 403
     assert "has no role" in response.json()["detail"]
+    entry = AuditEntry.objects.get(id__gt=first)
+    assert (entry.action, entry.actor, entry.details["reason"]) == (
+        "access.denied",
+        "nobody",
+        "no_role",
+    )
 
 
 def test_auth__bad_token_does_not_fall_back_to_the_session(users):

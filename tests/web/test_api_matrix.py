@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -262,3 +263,71 @@ def test_api_matrix__out_of_scope(op: Op, user: str, place, tokens):
     response = send(op, place, tokens[user], op.out_of_scope[user](place), user)
     assert response.status_code == 404
     assert response.json()["detail"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Records of another contract: the same store, another contract (``vantaa``, a copy of the
+# Helsinki contract under another id), made through the store's operations.
+
+
+@pytest.fixture
+def other_contract(world, tmp_path):
+    from conftest import SOS, referral
+
+    from sibyl.contract import load_contract
+    from sibyl.web.store.enrolment import enrol, refer
+    from sibyl.web.store.fund import add_flow
+    from sibyl.web.store.imports import import_register
+
+    folder = Path(load_contract("helsinki").source).parent
+    text = (folder / "contract.yaml").read_text(encoding="utf-8")
+    (tmp_path / "vantaa").mkdir()
+    (tmp_path / "vantaa" / "contract.yaml").write_text(
+        text.replace("\nid: helsinki\n", "\nid: vantaa\n"), encoding="utf-8"
+    )
+    (tmp_path / "vantaa" / "prices.csv").write_bytes((folder / "prices.csv").read_bytes())
+    other = load_contract(tmp_path / "vantaa" / "contract.yaml")
+    assert other.id == "vantaa"
+    code = identity.make(date(2018, 6, 1), 246)
+    refer(other, referral("V-1", code, date(2021, 12, 1)), actor="vantaa-referrer")
+    child = enrol(other, "V-1", date(2022, 1, 3), SOS, actor="vantaa-coordinator").child
+    extract = tmp_path / "vantaa_extract.csv"
+    extract.write_text(f"hetu,service,start,end\n{code},4,2022-02-01,2022-02-28\n")
+    imported = import_register(extract, other, as_of=date(2022, 12, 31), actor="vantaa")
+    add_flow("vantaa", date(2020, 1, 1), "77777.00", "contribution", "Vantaa Investor", actor="x")
+    # The records exist (so that a 404 below is the scope's, not a missing record's).
+    assert imported.register_import.contract_id == "vantaa"
+    assert imported.register_import.accepted == 1
+    return {
+        "referral_id": "V-1",
+        "pseudonym": child.pseudonym,
+        "import_id": imported.register_import.id,
+    }
+
+
+def test_api_matrix__records_of_another_contract_answer_404(other_contract, tokens):
+    def get(path: str, user: str):
+        return Client().get(path, HTTP_AUTHORIZATION=f"Bearer {tokens[user]}")
+
+    assert get(f"/api/referrals/{other_contract['referral_id']}", "coordinator").status_code == 404
+    assert get(f"/api/imports/{other_contract['import_id']}", "coordinator").status_code == 404
+    assert (
+        get(f"/api/imports/{other_contract['import_id']}/rejects", "coordinator").status_code == 404
+    )
+    activity = json.dumps(_activity("provider", None)["json"])
+    answer = Client().post(
+        f"/api/families/{other_contract['pseudonym']}/activities",
+        activity,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {tokens['provider']}",  # SOS-Lapsikylä, as in Vantaa
+    )
+    assert answer.status_code == 404
+    # Nor do the lists show them.
+    referrals = [r["referral_id"] for r in get("/api/referrals", "coordinator").json()]
+    assert "V-1" not in referrals
+    imports = [i["id"] for i in get("/api/imports", "coordinator").json()]
+    assert other_contract["import_id"] not in imports
+    families = [f["pseudonym"] for f in get("/api/families", "provider").json()]
+    assert other_contract["pseudonym"] not in families
+    ledger = get("/api/fund/ledger", "fund_manager").json()
+    assert all(line["investor"] != "Vantaa Investor" for line in ledger)

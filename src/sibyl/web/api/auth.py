@@ -93,7 +93,15 @@ def _admit(request: HttpRequest, caller: Caller, roles: frozenset[Role]) -> Call
     )
 
 
-def _no_role(user) -> HttpError:
+def _no_role(request: HttpRequest, user, via: str) -> HttpError:
+    """403 for a user without a role, written to the audit log as the pages do."""
+    audit.record(
+        "access.denied",
+        actor=user.get_username(),
+        object_type="api",
+        object_id=masked_path(request.path)[:128],
+        details={"method": request.method, "reason": "no_role", "via": via},
+    )
     return HttpError(
         403,
         f"the user {user.get_username()} has no role in any contract; ask the administrator to "
@@ -134,7 +142,7 @@ class BearerToken(HttpBearer):
             )
         profile = profile_of(row.user)
         if profile is None:
-            raise _no_role(row.user)
+            raise _no_role(request, row.user, "token")
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         return _admit(request, Caller(row.user, profile, "token"), self.roles)
 
@@ -166,7 +174,7 @@ class SignedInSession(APIKeyCookie):
         user = request.user
         profile = profile_of(user)
         if profile is None:
-            raise _no_role(user)
+            raise _no_role(request, user, "session")
         if totp_pending(request, profile):
             raise Unauthorized(
                 "this session has not given its one-time code yet; sign in on the pages with "
