@@ -15,14 +15,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import CODE_1, CODE_3, SOS, VAMOS
+from conftest import CODE_1, CODE_3, SOS, VAMOS, referral
 from django.utils import formats, translation
 
 from sibyl import identity
 from sibyl.web.audit.models import AuditEntry
 from sibyl.web.cohort.models import Activity, Child, Enrolment, FollowupSpell, Override, Referral
 from sibyl.web.statements.models import ChildYearLine, DeductionLine, Statement
-from sibyl.web.store.enrolment import cohort_status
+from sibyl.web.store.enrolment import cohort_status, refer
 from sibyl.web.vault.models import VaultEntry
 
 pytestmark = pytest.mark.django_db
@@ -262,6 +262,25 @@ def test_referral_page__referrer_sees_own_without_the_coordinators_forms(world, 
     coordinator = client_for("coordinator").get("/referrals/R-2/").content.decode()
     assert "/referrals/R-2/override/" in coordinator
     assert client_for("referrer").get("/referrals/R-3/").status_code == 404
+
+
+def test_referral_page__tells_the_coordinator_what_the_register_shows_ongoing(
+    world, client_for, contract
+):
+    # Criterion 5 as the referrer knew it: nothing ongoing. The extract shows service 5 for
+    # the sos child from 2022-03-01 to 2022-03-31, so a referral of that child on 2022-03-15
+    # was screened eligible while the register had an ongoing corrective service.
+    refer(contract, referral("R-11", CODE_1, date(2022, 3, 15)), actor="referrer")
+    coordinator = client_for("coordinator").get("/referrals/R-11/").content.decode()
+    assert "The register shows a corrective service ongoing on the referral date:" in coordinator
+    assert "5 Child-protection open-care social work" in coordinator
+    referrer = client_for("referrer").get("/referrals/R-11/").content.decode()
+    assert "The register shows" not in referrer
+    # R-1 itself was referred on 2021-12-01, before the episode: no such note.
+    assert (
+        "The register shows"
+        not in client_for("coordinator").get("/referrals/R-1/").content.decode()
+    )
 
 
 def test_override__needs_a_reason_and_is_kept_with_it(world, client_for):
@@ -669,3 +688,25 @@ def test_pages__never_show_an_identity_code(world, client_for):
             response = client.get(url)
             assert response.status_code == 200, url
             assert_no_code(response.content, CODE_1, CODE_3)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_pages__render_in_the_other_languages(world, client_for, language):
+    pages = {
+        "coordinator": ["/dashboard/", "/referrals/", "/referrals/R-1/", f"/families/{world.sos}/"],
+        "referrer": ["/referrals/new/"],
+        "provider": [f"/families/{world.sos}/activity/"],
+    }
+    for user, urls in pages.items():
+        client = client_for(user)
+        for url in urls:
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200, url
+            assert f'<html lang="{language}">' in response.content.decode()
+    # A message with a date in the language's own format (Finnish 1.3.2022, Swedish 2022-03-01).
+    response = client_for("coordinator").post(
+        "/cohort/offer/", {"on": "2022-03-01"}, HTTP_ACCEPT_LANGUAGE=language, follow=True
+    )
+    with translation.override(language):
+        day = formats.date_format(date(2022, 3, 1), "SHORT_DATE_FORMAT")
+    assert f"{day}: R-4 (SOS-Lapsikylä)" in response.content.decode()

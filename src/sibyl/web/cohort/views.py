@@ -144,7 +144,9 @@ def _dashboard(
     waiting = enrolment.waiting_list(contract.id, on)[:WAITING_SHOWN]
     latest = aggregates.statements_by_year(contract.id)
     statement = latest[-1] if latest else None
-    capacity_used = min(100, round(100 * figures.in_followup / figures.capacity))
+    capacity_used = (
+        min(100, round(100 * figures.in_followup / figures.capacity)) if figures.capacity else 100
+    )
     points = aggregates.enrolment_series(contract, on)
     context = {
         "on": on,
