@@ -13,7 +13,10 @@ import pytest
 from django.conf import settings
 
 from reports.report_world import build_world
+from sibyl.errors import SibylInputError
+from sibyl.reports import edition, render
 from sibyl.web.audit.models import AuditEntry
+from sibyl.web.store.report import build_report
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -116,3 +119,15 @@ def test_small_year__no_public_figures_and_the_public_download_says_why(world, c
 def test_no_report_yet__the_page_says_so(users, client_for):
     page = client_for("investor").get("/reports/").content.decode()
     assert "No year has an approved statement yet" in page
+
+
+def test_draft_year__refused_unless_previewed_and_then_marked_draft(world):
+    # The shared web world's 2023 statement is a draft: the report is written from approved
+    # statements only, and says how to get one; a preview must be asked for and is marked.
+    with pytest.raises(SibylInputError, match=r"still a draft.*approve it first"):
+        build_report("helsinki", world.draft_year)
+    data = build_report("helsinki", world.draft_year, allow_draft=True)
+    assert data.draft
+    document = edition.build(data, "city", "en")
+    assert document.notes[0].startswith("A preview from the draft statement")
+    assert "DRAFT" in pdf_text(render.pdf(document))
