@@ -421,7 +421,9 @@ def test_dashboard__today_and_the_last_statement(world, client_for, contract):
     assert figures.no_contact == []
     statement = response.context["statement"]
     assert (statement.year, statement.status) == (2023, Statement.DRAFT)
-    assert "Invoice total" in response.content.decode()
+    text = response.content.decode()
+    assert "Invoice total" in text
+    assert 'href="/statements/2023/"' in text
 
 
 def test_dashboard__a_day_that_is_not_a_date_says_so(world, client_for):
@@ -525,6 +527,7 @@ def test_family_page__provider_sees_no_register_data_and_no_statements(world, cl
         f"{line.payment:,.2f}",  # English number format of the money filter
         f"{deduction.amount:,.2f}",
         'href="/referrals/R-1/"',
+        f'href="/statements/2022/children/{world.sos}/"',  # the explanation of the child-year
         "Reveal the identity",
     ]
     for mark in register_and_statement_marks:
