@@ -4,14 +4,16 @@ identities, secure cookies, the content security policy, and the sign-in events 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from conftest import PASSWORD
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from webworld import PASSWORD
 
 from sibyl.web.accounts.models import ApiToken, Profile, hash_token
 from sibyl.web.accounts.roles import Role
@@ -56,7 +58,7 @@ def test_sign_in__wrong_password_is_refused_and_logged_without_a_code(users):
 
 
 def test_sign_in__an_identity_code_typed_as_user_name_is_masked_in_the_audit_log(users):
-    from conftest import CODE_1
+    from webworld import CODE_1
 
     sign_in(Client(), CODE_1, "whatever")
     failed = AuditEntry.objects.get(action="account.login_failed")
@@ -88,10 +90,17 @@ def test_totp__coordinator_must_pair_an_app_before_any_page(users):
     assert page.status_code == 200
     assert b"data:image/svg+xml" in page.content  # the QR code is drawn here, not fetched
     device = TOTPDevice.objects.get(user=users["coordinator"], confirmed=False)
-    refused = client.post(reverse("accounts:setup"), {"otp_token": "000000"})
-    if code_of(device) != "000000":
-        assert refused.status_code == 200
-        assert b"The code is not right" in refused.content
+    wrong = "000001" if code_of(device) == "000000" else "000000"
+    refused = client.post(reverse("accounts:setup"), {"otp_token": wrong})
+    assert refused.status_code == 200
+    assert b"The code is not right" in refused.content
+    # django-otp makes the next try wait a second after a wrong code: the page says so rather
+    # than calling the right code wrong.
+    hurried = client.post(reverse("accounts:setup"), {"otp_token": code_of(device)})
+    assert b"Too many wrong codes in a row: wait 1 seconds" in hurried.content
+    device.refresh_from_db()
+    device.throttling_failure_timestamp -= timedelta(seconds=2)  # the second has passed
+    device.save()
     paired = client.post(reverse("accounts:setup"), {"otp_token": code_of(device)})
     assert paired.status_code == 302
     device.refresh_from_db()

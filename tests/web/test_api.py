@@ -23,12 +23,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import CODE_1, CODE_3, PASSWORD, sign_in
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from webworld import CODE_1, CODE_3, PASSWORD, sign_in
 
 from sibyl import identity
 from sibyl.web.accounts.models import ApiToken

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import World
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from matrix import EVERYONE, ROLE_USERS
+from webworld import World
 
 from sibyl import identity
 from sibyl.web.accounts.models import ApiToken
@@ -215,7 +215,7 @@ class Place:
 
 @pytest.fixture
 def place(world) -> Place:
-    from conftest import CODE_1
+    from webworld import CODE_1
 
     return Place(world, CODE_1)
 
@@ -272,7 +272,7 @@ def test_api_matrix__out_of_scope(op: Op, user: str, place, tokens):
 
 @pytest.fixture
 def other_contract(world, tmp_path):
-    from conftest import SOS, referral
+    from webworld import SOS, referral
 
     from sibyl.contract import load_contract
     from sibyl.web.store.enrolment import enrol, refer

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from conftest import CODE_1
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
+from webworld import CODE_1
 
 from sibyl.web.accounts.models import ApiToken
 

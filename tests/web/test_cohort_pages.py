@@ -15,8 +15,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import CODE_1, CODE_3, SOS, VAMOS, referral
 from django.utils import formats, translation
+from webworld import CODE_1, CODE_3, SOS, VAMOS, referral
 
 from sibyl import identity
 from sibyl.web.audit.models import AuditEntry

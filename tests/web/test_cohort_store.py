@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from conftest import CODE_1, SOS, VAMOS, referral
+from webworld import CODE_1, SOS, VAMOS, referral
 
 from sibyl import identity
 from sibyl.errors import SibylInputError

@@ -12,9 +12,9 @@ import io
 from datetime import date
 
 import pytest
-from conftest import CODE_1, CODE_2, CODE_3, CODE_4, CODE_OUTSIDE
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from webworld import CODE_1, CODE_2, CODE_3, CODE_4, CODE_OUTSIDE
 
 from sibyl import identity
 from sibyl.web.audit.models import AuditEntry

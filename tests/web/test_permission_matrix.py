@@ -12,10 +12,10 @@ import importlib
 from dataclasses import dataclass
 
 import pytest
-from conftest import World, sign_in
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from matrix import AREAS, EVERYONE, Row
+from webworld import World, sign_in
 
 ROWS: list[Row] = [row for area in AREAS for row in importlib.import_module(f"matrix.{area}").ROWS]
 

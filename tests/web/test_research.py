@@ -28,9 +28,9 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pa_parquet
 import pytest
-from conftest import CODE_1, CODE_2, CODE_3, CODE_4, CODE_OUTSIDE, SOS, VAMOS, referral
 from django.urls import reverse
 from django.utils import timezone
+from webworld import CODE_1, CODE_2, CODE_3, CODE_4, CODE_OUTSIDE, SOS, VAMOS, referral
 
 from sibyl import identity
 from sibyl.web.audit.models import AuditEntry

@@ -16,9 +16,9 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from conftest import CODE_1, CODE_2, CODE_3, CODE_4, CODE_OUTSIDE
 from django.conf import settings
 from django.urls import reverse
+from webworld import CODE_1, CODE_2, CODE_3, CODE_4, CODE_OUTSIDE
 
 from sibyl.web.audit.models import AuditEntry
 from sibyl.web.statements.models import Adjustment, ChildYearLine, DeductionLine, Statement

@@ -139,6 +139,7 @@ LANGUAGES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
 LOCALE_PATHS = [WEB_DIR / "locale"]
 USE_I18N = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["sibyl.web.formats"]  # English dates as 2026-11-30, not 11/30/2026
 
 # Static files: served by the application itself (WhiteNoise), nothing from another server.
 STATIC_URL = "/static/"
@@ -229,6 +230,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_codes": {"()": "sibyl.web.ui.masking.MaskIdentityCodes"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_codes"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("SIBYL_LOG_LEVEL", "WARNING")},
 }

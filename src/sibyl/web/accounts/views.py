@@ -57,6 +57,20 @@ def _confirmed_devices(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True)
 
 
+def _code_refused(device: TOTPDevice, token: str, wrong: str) -> str | None:
+    """Why ``token`` is refused for ``device`` (``wrong`` when it is simply not right), or
+    ``None`` when it is right. After a wrong code django-otp makes the next try wait (1 s, then
+    2, 4, …): say so, rather than calling the right code wrong."""
+    allowed, info = device.verify_is_allowed()
+    if not allowed:
+        until = (info or {}).get("locked_until")
+        seconds = max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
+        return _(
+            "Too many wrong codes in a row: wait %(seconds)s seconds, then give the newest code."
+        ) % {"seconds": seconds}
+    return None if device.verify_token(token) else wrong
+
+
 @signed_in(methods=("GET", "POST"), before_totp=True)
 def verify(request: HttpRequest) -> HttpResponse:
     """Ask for the one-time code of a role that needs one (coordinator, administrator)."""
@@ -67,10 +81,12 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wrong = _("The code is not right. Check the time on your phone and give the newest code.")
+        refusals = []
         for device in devices:
-            if device.verify_is_allowed()[0] and device.verify_token(
-                form.cleaned_data["otp_token"]
-            ):
+            refusal = _code_refused(device, form.cleaned_data["otp_token"], wrong)
+            refusals.append(refusal)
+            if refusal is None:
                 otp_login(request, device)
                 audit.record(
                     "account.verify",
@@ -80,10 +96,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                     contract_id=request.profile.contract_id,
                 )
                 return redirect(_next(request) or "home")
-        form.add_error(
-            "otp_token",
-            _("The code is not right. Check the time on your phone and give the newest code."),
-        )
+        form.add_error("otp_token", next((r for r in refusals if r != wrong), wrong))
     return render(request, "accounts/verify.html", {"form": form, "next": _next(request)})
 
 
@@ -98,8 +111,14 @@ def setup(request: HttpRequest) -> HttpResponse:
         "-id"
     ).first() or TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
     form = TokenForm(request.POST or None)
+    wrong = _("The code is not right. Give the code the app shows now.")
+    refusal = (
+        _code_refused(device, form.cleaned_data["otp_token"], wrong)
+        if request.method == "POST" and form.is_valid()
+        else wrong
+    )
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["otp_token"]):
+        if refusal is None:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
@@ -112,7 +131,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("Your authenticator app is paired."))
             return redirect("home")
-        form.add_error("otp_token", _("The code is not right. Give the code the app shows now."))
+        form.add_error("otp_token", refusal)
     import base64
 
     import segno

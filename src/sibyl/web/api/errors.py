@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sibyl.errors import SibylInputError
 from sibyl.register.reader import displayable
+from sibyl.web.ui.masking import masked_path
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +34,6 @@ NEEDS_CREDENTIALS = (
 def scrub(text: str) -> str:
     """``text`` with every word that looks like an identity code masked."""
     return " ".join(displayable(word) for word in str(text).split(" "))
-
-
-def masked_path(path: str) -> str:
-    """A URL path with each segment that looks like an identity code masked."""
-    return "/".join(displayable(segment) for segment in path.split("/"))
 
 
 def _location(loc) -> str:

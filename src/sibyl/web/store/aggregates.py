@@ -23,7 +23,6 @@ from django.db.models import Count, Sum
 
 from sibyl.contract import Contract
 from sibyl.reports.charts import FundYear, MonthPoint
-from sibyl.web.cohort.models import Enrolment
 from sibyl.web.cohort.models import FollowupSpell as SpellRow
 from sibyl.web.statements.models import DeductionLine, Statement
 from sibyl.web.store.enrolment import in_followup
@@ -39,13 +38,17 @@ def _month_end(first: date) -> date:
 
 def enrolment_series(contract: Contract, until: date) -> list[MonthPoint]:
     """For each month from the start of enrolment to ``until`` (or the follow-up end): families
-    enrolled by the month's end, and children in follow-up on its last day (or on ``until``)."""
-    enrolled_on = sorted(
-        Enrolment.objects.filter(child__contract_id=contract.id).values_list(
-            "enrolled_on", flat=True
-        )
-    )
+    enrolled by the month's end, and children in follow-up on its last day (or on ``until``).
+
+    A family counts as enrolled from the start of its first follow-up spell, so that a cohort
+    imported from the city's file counts as well as one enrolled through Sibyl."""
     spells = list(SpellRow.objects.filter(child__contract_id=contract.id))
+    first_start: dict[int, date] = {}
+    for spell in spells:
+        first_start[spell.child_id] = min(
+            spell.enrolled_on, first_start.get(spell.child_id, spell.enrolled_on)
+        )
+    enrolled_on = sorted(first_start.values())
     last = min(until, contract.followup_end)
     points: list[MonthPoint] = []
     month = date(contract.enrolment_start.year, contract.enrolment_start.month, 1)

@@ -15,22 +15,18 @@ def site(request: HttpRequest) -> dict[str, object]:
     profile = getattr(request, "profile", None)
     links: list[dict[str, object]] = []
     if profile is not None:
-        current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
-        items = NAV.get(Role(profile.role), [])
-        # The page's own link, else the first link of the page's area (one link at most).
-        names = [name for name, _ in items]
-        area = current.split(":")[0] + ":"
-        active = (
-            current
-            if current in names
-            else next((name for name in names if name.startswith(area)), None)
-        )
-        for name, label in items:
+        # The link whose address is the longest start of this page's address is the current one
+        # (a family's page belongs to Families, the fund's add form to Fund).
+        resolved: list[tuple[str, object]] = []
+        for name, label in NAV.get(Role(profile.role), []):
             try:
-                url = reverse(name)
+                resolved.append((reverse(name), label))
             except NoReverseMatch:
                 continue
-            links.append({"url": url, "label": label, "active": name == active})
+        current = max(
+            (url for url, _ in resolved if request.path.startswith(url)), key=len, default=None
+        )
+        links = [{"url": url, "label": label, "active": url == current} for url, label in resolved]
     return {
         "demo_mode": settings.DEMO,
         "profile": profile,

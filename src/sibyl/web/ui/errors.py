@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
-from sibyl.register.reader import displayable
+from sibyl.web.ui.masking import masked_path
 
 REASONS = {
     "role": "role",
@@ -34,7 +34,7 @@ def forbidden(request: HttpRequest, *, reason: str = "role") -> HttpResponse:
             "access.denied",
             actor=user.get_username(),
             object_type="page",
-            object_id=displayable(request.path)[:128],
+            object_id=masked_path(request.path)[:128],
             contract_id=getattr(profile, "contract_id", "") or "",
             details={"method": request.method, "reason": REASONS.get(reason, "role")},
         )

@@ -9,6 +9,7 @@ from django.utils import formats, numberformat
 from django.utils.translation import get_language
 
 from sibyl.web.ui.contracts import localised
+from sibyl.web.ui.masking import masked_path as _masked_path
 
 register = template.Library()
 CENT = Decimal("0.01")
@@ -61,3 +62,9 @@ def percent(value, places: int = 2) -> str:
 def in_language(text) -> str:
     """A contract's multilingual text in the page's language."""
     return localised(text, get_language())
+
+
+@register.filter
+def masked_path(path: str) -> str:
+    """A URL path shown back in a page with anything like an identity code masked."""
+    return _masked_path(str(path))
