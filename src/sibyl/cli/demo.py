@@ -16,6 +16,7 @@
 5. The annual report of the last approved year (2024), both editions (the city's and the
    public one), as PDF and HTML.
 6. The fund's position, and a 10,000-run Monte Carlo of the contract.
+7. The demo users, one per role (password ``demo``), for ``sibyl serve`` on the demo's folder.
 """
 
 from __future__ import annotations
@@ -105,6 +106,15 @@ def demo(
         f"manager; public: counts below 5 suppressed). Again, or in Finnish:\n"
         f"  sibyl report --year {REPORT_YEAR} --edition public --language fi "
         f"--out report_{REPORT_YEAR}_public_fi.pdf",
+        highlight=False,
+        markup=False,
+    )
+    serve = "sibyl serve" if out == Path("sibyl-demo") else f"sibyl serve --data-dir {out}"
+    console.print(
+        f"\nThe web application on this store: `{serve}` (or `make serve`), then open "
+        "http://localhost:8000/ and sign in as coordinator, referrer, provider, fund_manager, "
+        "investor, evaluator or admin; the password of each is demo. Demo mode: one-time codes "
+        "are switched off (docs/web.md).",
         highlight=False,
         markup=False,
     )
