@@ -45,18 +45,37 @@ def sources() -> Iterator[Path]:
             yield path
 
 
-def extract() -> dict[tuple[str | tuple[str, ...], str | None], list[tuple[str, int]]]:
+Key = tuple[str | tuple[str, ...], str | None]
+"""A message: ``(msgid or (singular, plural), context)``."""
+
+COMMENT_TAGS = ["Translators:"]
+"""Comments that go with a message into the catalogues (``{# Translators: ... #}``,
+``# Translators: ...``)."""
+
+
+def extract() -> dict[Key, list[tuple[str, int]]]:
     """Every message: ``(msgid or (singular, plural), context) -> [(file, line), ...]``."""
+    return extract_with_comments()[0]
+
+
+def extract_with_comments() -> tuple[dict[Key, list[tuple[str, int]]], dict[Key, list[str]]]:
+    """Every message with its places, and the translators' comments written beside them."""
     from babel.messages.extract import extract_python
     from django.utils.translation.template import templatize
 
-    found: dict[tuple[str | tuple[str, ...], str | None], list[tuple[str, int]]] = {}
+    found: dict[Key, list[tuple[str, int]]] = {}
+    notes: dict[Key, list[str]] = {}
     for path in sources():
         text = path.read_text(encoding="utf-8")
-        code = templatize(text, origin=str(path)) if path.suffix != ".py" else text
+        if path.suffix == ".py":
+            code = text
+        else:
+            # templatize() keeps the template's indentation, which Python's tokenizer (unlike
+            # xgettext) refuses; each message is one line there, so the indentation can go.
+            code = "\n".join(row.lstrip() for row in templatize(text, origin=str(path)).split("\n"))
         stream = io.BytesIO(code.encode("utf-8"))
-        for line, _function, message, _comments in extract_python(
-            stream, KEYWORDS, [], {"encoding": "utf-8"}
+        for line, _function, message, comments in extract_python(
+            stream, KEYWORDS, COMMENT_TAGS, {"encoding": "utf-8"}
         ):
             context = None
             if isinstance(message, tuple) and _function.startswith(("pgettext", "npgettext")):
@@ -70,11 +89,32 @@ def extract() -> dict[tuple[str | tuple[str, ...], str | None], list[tuple[str, 
                 continue
             where = (str(path.relative_to(WEB.parent.parent.parent)), line)
             found.setdefault((message, context), []).append(where)
-    return found
+            for comment in comments:
+                if comment not in notes.get((message, context), []):
+                    notes.setdefault((message, context), []).append(comment)
+    return found, notes
 
 
 def _po_path(language: str) -> Path:
     return LOCALE / language / "LC_MESSAGES" / "django.po"
+
+
+LANGUAGE_NAMES = {"fi": "Finnish", "sv": "Swedish (Finland)"}
+
+
+def _header(catalog, language: str) -> None:
+    """The catalogue's header: Sibyl's own, never fuzzy (Babel marks a new one fuzzy)."""
+    catalog.fuzzy = False
+    catalog.project = "Sibyl"
+    catalog.version = ""
+    catalog.msgid_bugs_address = ""
+    catalog.last_translator = "Sibyl translators"
+    catalog.language_team = f"{LANGUAGE_NAMES[language]} (Sibyl)"
+    catalog.header_comment = (
+        f"# {LANGUAGE_NAMES[language]} translations of Sibyl's pages.\n"
+        "# Written with `python -m sibyl.web.translations update` (new messages in, translations\n"
+        "# kept) and compiled with `... compile`; tests/web/test_translations.py checks them."
+    )
 
 
 def update() -> None:
@@ -89,8 +129,14 @@ def update() -> None:
         first = message if isinstance(message, str) else message[0]
         return (first.casefold(), context or "")
 
-    for (message, context), places in sorted(extract().items(), key=order):
-        template.add(message, locations=places, context=context)
+    found, notes = extract_with_comments()
+    for (message, context), places in sorted(found.items(), key=order):
+        template.add(
+            message,
+            locations=places,
+            context=context,
+            auto_comments=notes.get((message, context), ()),
+        )
     for language in LANGUAGES:
         path = _po_path(language)
         if path.exists():
@@ -99,6 +145,7 @@ def update() -> None:
         else:
             catalog = Catalog(locale=language, project="Sibyl", charset="utf-8")
         catalog.update(template, no_fuzzy_matching=True)
+        _header(catalog, language)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as stream:
             write_po(stream, catalog, width=100, omit_header=False, ignore_obsolete=True)
