@@ -97,7 +97,7 @@ def test_totp__coordinator_must_pair_an_app_before_any_page(users):
     # django-otp makes the next try wait a second after a wrong code: the page says so rather
     # than calling the right code wrong.
     hurried = client.post(reverse("accounts:setup"), {"otp_token": code_of(device)})
-    assert b"Too many wrong codes in a row: wait 1 seconds" in hurried.content
+    assert b"Too many wrong codes in a row: wait 1 second," in hurried.content
     device.refresh_from_db()
     device.throttling_failure_timestamp -= timedelta(seconds=2)  # the second has passed
     device.save()

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -65,8 +66,10 @@ def _code_refused(device: TOTPDevice, token: str, wrong: str) -> str | None:
     if not allowed:
         until = (info or {}).get("locked_until")
         seconds = max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
-        return _(
-            "Too many wrong codes in a row: wait %(seconds)s seconds, then give the newest code."
+        return ngettext(
+            "Too many wrong codes in a row: wait %(seconds)s second, then give the newest code.",
+            "Too many wrong codes in a row: wait %(seconds)s seconds, then give the newest code.",
+            seconds,
         ) % {"seconds": seconds}
     return None if device.verify_token(token) else wrong
 

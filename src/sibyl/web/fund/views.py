@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from sibyl.contract import Contract
 from sibyl.errors import SibylInputError
@@ -327,7 +327,11 @@ def import_file(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("%(name)s: %(count)s flows stored in the fund ledger.")
+                    ngettext(
+                        "%(name)s: %(count)s flow stored in the fund ledger.",
+                        "%(name)s: %(count)s flows stored in the fund ledger.",
+                        result.flows,
+                    )
                     % {"name": name, "count": result.flows},
                 )
             return redirect("fund:ledger")

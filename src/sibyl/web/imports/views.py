@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sibyl.contract import Contract
 from sibyl.errors import SibylInputError
@@ -158,9 +159,12 @@ def upload(request: HttpRequest) -> HttpResponse:
                         "id": imported.id,
                     }
                 else:
-                    notice = _(
+                    notice = ngettext(
+                        "The extract %(file)s was imported: %(accepted)s of %(rows)s row "
+                        "accepted, %(rejected)s rejected.",
                         "The extract %(file)s was imported: %(accepted)s of %(rows)s rows "
-                        "accepted, %(rejected)s rejected."
+                        "accepted, %(rejected)s rejected.",
+                        imported.rows,
                     ) % {
                         "file": imported.file_name,
                         "accepted": imported.accepted,
