@@ -63,6 +63,22 @@ PARTICIPANTS = {
 }
 """Who took part in a contact, by role (stored in English words, e.g. ``child, mother``)."""
 
+PARTICIPANT_WORDS = {
+    **PARTICIPANTS,
+    "parent": _("parent"),
+    "parents": _("parents"),
+    "family": _("family"),
+}
+"""The words of an activity file's free-text ``participants`` shown in the page's language: the
+form's choices and the words activity files use besides them (e.g. ``child, parent``)."""
+
+
+def participants(text: str) -> str:
+    """Who took part, in the page's language: each known word translated, any other kept."""
+    words = [word.strip() for word in text.split(",")]
+    return ", ".join(str(PARTICIPANT_WORDS.get(word.lower(), word)) for word in words if word)
+
+
 STATUSES = {
     "waiting": _("waiting"),
     "enrolled": _("enrolled"),

@@ -39,7 +39,7 @@ from sibyl.reports.charts import enrolment_chart as draw_enrolment_chart
 from sibyl.web.accounts import scopes
 from sibyl.web.accounts.access import allow
 from sibyl.web.accounts.roles import Role
-from sibyl.web.cohort import labels
+from sibyl.web.cohort import evidence, labels
 from sibyl.web.cohort.forms import (
     FLAGS,
     ActivityForm,
@@ -107,14 +107,14 @@ def _code_in_query(request: HttpRequest) -> HttpResponse | None:
     return redirect(request.path)
 
 
-def _criteria(rows: list[dict]) -> list[dict]:
-    """Stored or previewed criteria with their names in the page's language."""
+def _criteria(rows: list[dict], contract: Contract) -> list[dict]:
+    """Stored or previewed criteria with their names and evidence in the page's language."""
     return [
         {
             "code": row["code"],
             "label": labels.label(labels.CRITERIA, str(row["code"])),
             "met": row["met"],
-            "evidence": row["evidence"],
+            "evidence": evidence.in_language(str(row["code"]), str(row["evidence"]), contract),
         }
         for row in rows
     ]
@@ -353,7 +353,7 @@ def _screening(contract: Contract, form: ReferralForm) -> dict:
         "complete": not missing,
         "eligible": not missing and result.eligible,
         "not_eligible": bool(failed),
-        "criteria": _criteria(shown_criteria),
+        "criteria": _criteria(shown_criteria, contract),
         "pending": pending,
         "errors": errors,
     }
@@ -464,7 +464,7 @@ def _referral_page(
     enrolled = Enrolment.objects.filter(child=row.child).select_related("referral").first()
     context = {
         "referral": row,
-        "criteria": _criteria(row.criteria),
+        "criteria": _criteria(row.criteria, contract),
         "overrides": overrides,
         "eligible": eligible,
         "enrolment": enrolled,
@@ -774,6 +774,7 @@ def _family_page(
             {
                 "activity": activity,
                 "component": labels.label(labels.COMPONENTS, activity.component),
+                "participants": labels.participants(activity.participants),
             }
             for activity in child.activities.order_by("-on", "-id")[:20]
         ],
