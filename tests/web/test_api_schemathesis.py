@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -40,6 +42,18 @@ CONFIG = SchemathesisConfig.from_dict(
 )
 
 APPLICATION = get_wsgi_application()
+
+
+@pytest.fixture
+def connection_kept_open():
+    """Django closes the database connection as a request starts and as it finishes; the test's
+    transaction (pytest-django) lives on that connection, so keep it open while the application
+    is called directly through WSGI, as Django's own test client does."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
 
 
 def known_records(world) -> dict[str, object]:
@@ -97,7 +111,9 @@ def run_operation(
 
 
 @pytest.mark.parametrize("user", ROLES)
-def test_api_fuzz__no_server_error_and_every_answer_as_the_spec_says(user, world, users):
+def test_api_fuzz__no_server_error_and_every_answer_as_the_spec_says(
+    user, world, users, connection_kept_open
+):
     _, token = ApiToken.issue(users[user], "schemathesis", created_by="test")
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", APPLICATION, config=CONFIG)
     headers = {"Authorization": f"Bearer {token}"}

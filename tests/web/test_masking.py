@@ -35,3 +35,12 @@ def test_language_switch__does_not_repeat_a_code_typed_into_the_address(db):
     page = Client().get(f"/accounts/login/?next=/families/{CODE_1}/")
     assert page.status_code == 200
     assert CODE_1 not in page.content.decode()
+
+
+def test_address__a_control_character_answers_404_not_a_server_error(client_for, world):
+    """No record is named with a NUL (PostgreSQL could not even look one up)."""
+    client = client_for("coordinator")
+    for address in ("/families/ps-a%00b/", "/referrals/R%001/", "/api/referrals/R%00"):
+        assert client.get(address).status_code == 404, address
+    # A query value with a NUL is the view's form's to refuse.
+    assert client.get("/families/?q=%00").status_code == 400

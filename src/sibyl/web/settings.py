@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 ]
 MIDDLEWARE: list[str] = [
     "django.middleware.security.SecurityMiddleware",
+    "sibyl.web.ui.middleware.RefuseControlCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -19,6 +19,11 @@ from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 from sibyl.money import format_money
 
 MONEY_PATTERN = r"^-?\d+\.\d{2}$"
+
+
+Text = Annotated[str, Field(pattern=r"^[^\x00-\x1f\x7f-\x9f]*$")]
+"""A text field of a request: no control characters (a NUL cannot even be stored by PostgreSQL;
+the pages' forms refuse it too). The pattern is in the OpenAPI spec, so clients know it."""
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -153,14 +158,14 @@ ReferralSource = Literal["early_childhood_education", "child_health_clinic", "ot
 class ReferralIn(Schema):
     """A referral with its evidence (DESIGN.md 3). ``hetu`` is stored only in the vault."""
 
-    referral_id: str = Field(min_length=1, max_length=64, examples=["R-104"])
-    hetu: str = Field(
+    referral_id: Text = Field(min_length=1, max_length=64, examples=["R-104"])
+    hetu: Text = Field(
         min_length=1,
         max_length=32,
         description="the child's identity code; pseudonymised and sealed, never sent back",
     )
     referred_on: Day
-    district: str = Field(min_length=1, max_length=100, examples=["Vuosaari"])
+    district: Text = Field(min_length=1, max_length=100, examples=["Vuosaari"])
     referral_source: ReferralSource
     concentration: bool = False
     behaviour: bool = False
@@ -229,7 +234,7 @@ class ActivityIn(Schema):
     on: Day = Field(description="the day of the contact")
     component: Component
     minutes: int = Field(gt=0, le=24 * 60, description="how long, in whole minutes")
-    participants: str = Field(
+    participants: Text = Field(
         "",
         max_length=200,
         description="who took part, by role (e.g. child, mother); never an identity code",
