@@ -32,6 +32,7 @@ def _register_commands() -> None:
         keys,
         register,
         report,
+        research,
         screen,
         settle,
         store,
