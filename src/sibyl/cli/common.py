@@ -57,10 +57,14 @@ def print_rejects(title: str, rejects: list[RejectedRow], limit: int = 50) -> No
 
 
 def open_store() -> None:
-    """Set up Django and the store (imported here: the file commands need no database)."""
+    """Set up Django and the store (imported here: the file commands need no database). The
+    command line speaks English, whatever language a page last used in this process."""
+    from django.utils import translation
+
     from sibyl.web.bootstrap import setup
 
     setup()
+    translation.activate("en")
 
 
 def actor_name(actor: str | None) -> str:
