@@ -51,6 +51,17 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def english_to_begin_with():
+    """Each test starts in English: a request of an earlier test in the same process may have
+    left Finnish or Swedish active (Django's locale middleware does not switch back)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> identity.Keyring:
     keys = identity.create_keys()
