@@ -129,15 +129,18 @@ def prices_from_rows(
 def contract_figures(name: str = "helsinki") -> dict[str, Any]:
     """The figures of a built-in contract that the rules need, read from its YAML file."""
     data = yaml.safe_load((CONTRACTS / name / "contract.yaml").read_text(encoding="utf-8"))
+    # The contract's one payment component: the base per child-year minus the priced use.
+    (component,) = data["payment"]["components"]
+    assert component["mechanism"] == "priced_deductions"
 
-    def first_value(parameter: str) -> Any:
-        values = data["parameters"][parameter]["values"]
+    def first_value(parameter: str, section: dict | None = None) -> Any:
+        values = (section or data["parameters"])[parameter]["values"]
         return values[min(values)]
 
     return {
         "followup_end": data["dates"]["followup_end"]["value"],
-        "base_per_child_year": Decimal(str(first_value("base_per_child_year"))),
-        "netting": first_value("netting"),
+        "base_per_child_year": Decimal(str(first_value("base_per_child_year", component))),
+        "netting": first_value("netting", component),
         "max_total_outcome_payments": first_value("max_total_outcome_payments"),
         "services": {item["code"]: item["basis"] for item in data["services"]["items"]},
     }

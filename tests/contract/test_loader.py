@@ -26,6 +26,10 @@ def write_variant(tmp_path: Path, old: str, new: str) -> Path:
     return target
 
 
+def base_in(contract, year: int) -> Decimal:
+    return contract.find_parameter("base_per_child_year").at(date(year, 1, 1))
+
+
 def load_error(path: Path) -> str:
     with pytest.raises(SibylInputError) as info:
         load_contract(path)
@@ -40,9 +44,12 @@ def test_builtin_contract__helsinki_has_the_values_of_domain_md():
     assert contract.followup_end == date(2032, 12, 31)
     assert contract.spec.districts.items == ["Vuosaari", "Mellunkylä"]
     assert contract.for_year("capacity", 2022) == 200
-    assert contract.base_per_child_year(2023) == Decimal("4000.00")
+    (component,) = contract.components
+    assert component.name == "priced_deductions"
+    assert base_in(contract, 2023) == Decimal("4000.00")
     assert contract.for_year("investor_return_cap", 2023) == Decimal("0.08")
-    assert contract.for_year("netting", 2023) == "child_year"
+    assert component.parameters.netting.at(date(2023, 1, 1)) == "child_year"
+    assert contract.pay_day(2023) == date(2024, 6, 30)
     assert sorted(contract.services) == list(range(1, 10))
     care_day = [code for code, s in contract.services.items() if s.basis == "care_day"]
     assert care_day == [1, 2, 3, 6]
@@ -75,23 +82,23 @@ def test_builtin_contract__price_list_matches_the_shared_reference_table():
 def test_parameter__value_holds_from_its_start_until_the_next(tmp_path):
     path = write_variant(
         tmp_path,
-        "      2020-01-01: 4000.00",
-        "      2020-01-01: 4000.00\n      2024-01-01: 4100.00",
+        "          2020-01-01: 4000.00",
+        "          2020-01-01: 4000.00\n          2024-01-01: 4100.00",
     )
     contract = load_contract(path)
-    assert contract.base_per_child_year(2023) == Decimal("4000.00")
-    assert contract.base_per_child_year(2024) == Decimal("4100.00")
-    assert contract.base_per_child_year(2032) == Decimal("4100.00")
+    assert base_in(contract, 2023) == Decimal("4000.00")
+    assert base_in(contract, 2024) == Decimal("4100.00")
+    assert base_in(contract, 2032) == Decimal("4100.00")
 
 
 def test_load__unknown_key_is_named_with_its_line_and_the_allowed_keys(tmp_path):
     path = write_variant(tmp_path, "version: 1\n", "version: 1\nverison: 2\n")
     message = load_error(path)
     assert str(path) in message
-    assert "line 9" in message
+    assert "line 10" in message
     assert "unknown key 'verison'" in message
     assert "remove it or correct its spelling" in message
-    assert "allowed here: id, version" in message
+    assert "allowed here: format, id, version" in message
 
 
 def test_load__impossible_date_is_refused_with_the_form_to_use(tmp_path):
@@ -103,26 +110,28 @@ def test_load__impossible_date_is_refused_with_the_form_to_use(tmp_path):
 
 
 def test_load__bad_date_key_of_a_dated_parameter(tmp_path):
-    path = write_variant(tmp_path, "      2020-01-01: 4000.00", "      2020-13-01: 4000.00")
+    path = write_variant(tmp_path, "          2020-01-01: 4000.00", "          2020-13-01: 4000.00")
     message = load_error(path)
-    assert "parameters.base_per_child_year.values" in message
+    assert "payment.components[0].base_per_child_year.values" in message
     assert "'2020-13-01' is not a date" in message
 
 
 def test_load__missing_required_key_says_to_add_it(tmp_path):
     path = write_variant(
         tmp_path,
-        "    unit: EUR per child-year\n",
+        "        unit: EUR per child-year\n",
         "",
     )
     message = load_error(path)
-    assert "key 'parameters.base_per_child_year'" in message
+    assert "key 'payment.components[0].base_per_child_year'" in message
     assert "the required key 'unit' is missing" in message
     assert "add it" in message
 
 
 def test_load__money_with_fractions_of_a_cent_is_refused(tmp_path):
-    path = write_variant(tmp_path, "      2020-01-01: 4000.00", "      2020-01-01: 4000.005")
+    path = write_variant(
+        tmp_path, "          2020-01-01: 4000.00", "          2020-01-01: 4000.005"
+    )
     message = load_error(path)
     assert "at most two decimals" in message
 
@@ -151,7 +160,7 @@ def test_load__service_code_listed_twice(tmp_path):
 def test_load__key_written_twice_in_one_mapping(tmp_path):
     path = write_variant(tmp_path, "version: 1\n", "version: 1\nversion: 2\n")
     message = load_error(path)
-    assert "line 9" in message
+    assert "line 10" in message
     assert "the key 'version' is written twice" in message
 
 
@@ -195,8 +204,8 @@ def test_load__every_problem_is_reported_not_only_the_first(tmp_path):
 
 def test_with_parameters__overrides_are_checked_like_a_file():
     contract = load_contract("helsinki")
-    assert contract.with_parameters(netting="cohort_year").for_year("netting", 2021) == (
-        "cohort_year"
-    )
+    changed = contract.with_parameters(netting="cohort_year")
+    assert changed.find_parameter("netting").at(date(2021, 1, 1)) == "cohort_year"
+    assert changed.components[0].year_rule(2021).netting == "cohort_year"
     with pytest.raises(SibylInputError):
         contract.with_parameters(netting="per_family")

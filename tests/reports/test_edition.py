@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 from checker import grid_alternatives, tree_alternatives
 
+from sibyl.contract import load_contract
 from sibyl.errors import SibylInputError
 from sibyl.reports import numbers, render
 from sibyl.reports.charts import FundYear, MonthPoint
@@ -45,6 +46,7 @@ from sibyl.reports.model import (
     ServiceYear,
     ServiceYearActivity,
     YearTotal,
+    payment_rules,
 )
 from sibyl.reports.suppression import is_small
 
@@ -188,8 +190,8 @@ def sample(**changes) -> ReportData:
             result_status="final",
             status_reasons=(),
             as_of=date(2024, 3, 31),
-            netting="child_year",
-            base_per_child_year=D("4000.00"),
+            payment=payment_rules(load_contract("helsinki"), 2023),
+            pay_day=date(2024, 6, 30),
             extracts=(Extract("extract.csv", "c" * 64, date(2024, 3, 31), (1, 2, 3)),),
             prices=(
                 Price(

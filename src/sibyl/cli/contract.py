@@ -10,7 +10,7 @@ from rich.table import Table
 
 from sibyl.cli import app
 from sibyl.cli.common import console
-from sibyl.contract import load_contract
+from sibyl.contract import Parameter, load_contract
 
 contract_app = typer.Typer(
     help="Check and show contract files (the contract as code).", no_args_is_help=True
@@ -48,6 +48,11 @@ def show(
         typer.echo(json.dumps(spec.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
     console.print(f"[bold]{spec.title.en}[/bold] ({contract.label}, valid from {spec.valid_from})")
+    if spec.amendment is not None:
+        console.print(
+            f"Amended on {spec.amendment.decided_on}: {spec.amendment.description}",
+            highlight=False,
+        )
     console.print(spec.description, highlight=False)
     console.print(f"Source: {contract.source}  SHA-256 {contract.sha256}", highlight=False)
 
@@ -73,16 +78,29 @@ def show(
     params = Table(title="Parameters", title_justify="left")
     for column in ("parameter", "from", "value", "unit", "reference"):
         params.add_column(column, overflow="fold")
-    for field_name in type(spec.parameters).model_fields:
-        parameter = getattr(spec.parameters, field_name)
+    rows: list[tuple[str, Parameter]] = [
+        (name, getattr(spec.parameters, name)) for name in type(spec.parameters).model_fields
+    ]
+    for component in contract.components:
+        for name in type(component.parameters).model_fields:
+            value = getattr(component.parameters, name)
+            if isinstance(value, Parameter):
+                rows.append((f"{component.id}.{name}", value))
+    for name, parameter in rows:
         for start, value in sorted(parameter.values.items()):
             params.add_row(
-                field_name,
+                name,
                 start.isoformat(),
                 "none" if value is None else str(value),
                 parameter.unit,
                 parameter.reference,
             )
+    console.print(
+        "Payment: "
+        + "; ".join(f"{c.id} ({c.name.replace('_', ' ')})" for c in contract.components)
+        + f"; paid on {spec.payment.pay_day.day}.{spec.payment.pay_day.month}. of the next year",
+        highlight=False,
+    )
     console.print(params)
 
     services = Table(title="Services", title_justify="left")

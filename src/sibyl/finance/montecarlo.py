@@ -10,13 +10,17 @@ intervention's effect) and, when used, the scenario's units for that age. With
 ``effect_size``, clipped to [-0.5, 0.95]): the uncertainty about the intervention is shared by
 all the children of a run, which is what makes the city's and the investors' results uncertain.
 
-**Settlement, as the contract's rules, in integer cents.** A child-year's deduction lines are
+**Settlement, as the contract's rules, in integer cents.** A child-year's priced use lines are
 ``units × unit price`` rounded half up (:func:`sibyl.finance.savings.line_table`, exact contract
-prices); payment = ``max(0, base − Σ lines)`` per child-year (per-child-year netting, floor at
-zero), summed over the cohort. *Approximation:* service periods are not simulated day by day; the
-register's units are replaced by "units per year when used", and in a partial year (enrolment or
-exit) both the base and the deduction are the full-year amounts times ``follow-up days ÷ days of
-the year``, rounded half up to cents (DOMAIN.md 3.3 pro-rates the base the same way).
+prices). Each payment component of the contract pays as its mechanism says
+(:meth:`~sibyl.mechanisms.base.Mechanism.expected`): a base per child-year (by year and age),
+the priced use of some services set against it, a share of what is left
+(:func:`sibyl.settlement.netting.payment`), netted per child-year or over the cohort, then the
+year's floor and cap; the components are added up. *Approximation:* service periods are not
+simulated day by day; the register's units are replaced by "units per year when used", and in a
+partial year (enrolment or exit) both the base and the deduction are the full-year amounts times
+``follow-up days ÷ days of the year``, rounded half up to cents (DOMAIN.md 3.3 pro-rates the base
+the same way). A rate card's claims are valued at their expectation per child-year.
 
 **Fund and cap.** The payment for year ``y`` is paid on the scenario's payment date in ``y + 1``
 and distributed to investors ``distribution_lag_days`` later. Each year's payable amount is
@@ -42,15 +46,30 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 
 import numpy as np
 
 from sibyl.contract import Contract, load_contract
-from sibyl.finance.savings import days_in_year, line_table, probability_table
-from sibyl.finance.scenario import MAX_AGE, MIN_AGE, Scenario
-from sibyl.money import round_half_up_div, to_cents
+from sibyl.finance.savings import days_in_year, expected_components, line_table, probability_table
+from sibyl.finance.scenario import Scenario
+from sibyl.money import to_cents
+from sibyl.settlement.netting import half_up, net, shared
 
-AGES = MAX_AGE - MIN_AGE + 1
+
+@dataclass
+class Part:
+    """One payment component, as arrays: how its child-years pay (picklable)."""
+
+    lookup: np.ndarray  # (Y, AGES, 2^S) full-year deduction cents by the code of services used
+    all_use: bool  # every service's priced use is deducted (lookup is the model's lines_lookup)
+    base_by_days: np.ndarray  # (Y, AGES, 367) the base in cents for 0..366 follow-up days
+    fixed_by_days: np.ndarray | None  # (Y, AGES, 367) expected claims in cents, or None
+    cohort: np.ndarray  # (Y,) bool: netted over the cohort
+    share_num: np.ndarray  # (Y,) int64
+    share_den: np.ndarray  # (Y,) int64
+    floor: np.ndarray  # (Y,) int64, -1 for none
+    cap: np.ndarray  # (Y,) int64, -1 for none
 
 
 @dataclass
@@ -58,16 +77,17 @@ class Model:
     """Everything a batch needs, as arrays (picklable for worker processes)."""
 
     children: int
+    ages_count: int
     years: np.ndarray  # (Y,)
     days: np.ndarray  # (Y,) days of each year
-    base_cents: np.ndarray  # (Y,)
-    lookup: np.ndarray  # (Y, AGES, 512) full-year deduction cents by the code of services used
-    thresholds: np.ndarray  # (AGES, 9) uint32: used if a uniform uint32 < threshold
-    p_counterfactual: np.ndarray  # (AGES, 9) float
+    parts: list[Part]
+    thresholds: np.ndarray  # (AGES, S) uint32: used if a uniform uint32 < threshold
+    p_counterfactual: np.ndarray  # (AGES, S) float
     effect: float
     effect_sd: float  # > 0: each run draws its own effect size (uncertainty shared by the cohort)
     cf_expected: np.ndarray  # (Y, AGES) expected counterfactual cents of a full child-year
-    base_by_days: np.ndarray  # (Y, 367) the base in cents for 0..366 follow-up days, half up
+    lines_lookup: np.ndarray  # (Y, AGES, 2^S) the priced use in cents by the code of services
+    min_age: int
     pace_years: np.ndarray  # enrolment years
     pace_cum: np.ndarray  # cumulative shares
     ages: np.ndarray
@@ -81,13 +101,42 @@ class Model:
     city_costs_cents: int
 
 
+def _by_days(cents: np.ndarray, years: list[int]) -> np.ndarray:
+    """``cents[y, a] × d ÷ days of the year`` rounded half up, for d = 0..366."""
+    d = np.arange(367, dtype=np.int64)
+    days = np.array([days_in_year(y) for y in years], dtype=np.int64)
+    return half_up(cents[:, :, None] * d[None, None, :], days[:, None, None]).astype(np.int64)
+
+
 def build_model(scenario: Scenario, contract: Contract | None = None) -> Model:
     contract = contract or load_contract(scenario.contract)
     years = scenario.years
-    lines = line_table(contract, scenario)  # (Y, AGES, 9) int64
-    codes = np.arange(512)
-    bits = (codes[:, None] >> np.arange(9)[None, :]) & 1  # (512, 9)
-    lookup = np.einsum("yas,cs->yac", lines, bits).astype(np.int64)
+    lines = line_table(contract, scenario)  # (Y, AGES, S) int64
+    count = len(scenario.services)
+    codes = np.arange(2**count)
+    bits = (codes[:, None] >> np.arange(count)[None, :]) & 1  # (2^S, S)
+    parts = []
+    for part in expected_components(contract, scenario, lines):
+        weighted = lines * part.deduction_weight[None, None, :]
+        rules = part.rule_by_year
+        fixed = None
+        if part.fixed_cents is not None:
+            fixed = _by_days(np.rint(part.fixed_cents).astype(np.int64), years)
+        parts.append(
+            Part(
+                lookup=np.einsum("yas,cs->yac", weighted, bits).astype(np.int64),
+                all_use=bool(part.deduction_weight.all()),
+                base_by_days=_by_days(part.base_cents.astype(np.int64), years),
+                fixed_by_days=fixed,
+                cohort=np.array([r.netting == "cohort_year" for r in rules]),
+                share_num=np.array([r.share.numerator for r in rules], dtype=np.int64),
+                share_den=np.array([r.share.denominator for r in rules], dtype=np.int64),
+                floor=np.array(
+                    [-1 if r.floor_cents is None else r.floor_cents for r in rules], np.int64
+                ),
+                cap=np.array([-1 if r.cap_cents is None else r.cap_cents for r in rules], np.int64),
+            )
+        )
     p_with = probability_table(scenario, counterfactual=False)
     p_cf = probability_table(scenario, counterfactual=True)
     thresholds = np.minimum(np.floor(p_with * 2.0**32), 2.0**32 - 1).astype(np.uint32)
@@ -96,27 +145,21 @@ def build_model(scenario: Scenario, contract: Contract | None = None) -> Model:
     distribution_days = np.array(
         [(scenario.payment_date(y) + lag - origin).days for y in years], dtype=np.float64
     )
-    base_cents = [to_cents(contract.base_per_child_year(y)) for y in years]
     pace_years = np.array(sorted(scenario.enrolment_pace))
     ages = np.array(sorted(scenario.age_at_enrolment))
     return Model(
         children=scenario.children,
+        ages_count=len(scenario.ages),
         years=np.array(years),
         days=np.array([days_in_year(y) for y in years], dtype=np.int64),
-        base_cents=np.array(base_cents, dtype=np.int64),
-        lookup=lookup,
+        parts=parts,
         thresholds=thresholds,
         p_counterfactual=p_cf,
         effect=float(scenario.effect_size),
         effect_sd=float(scenario.effect_size_sd),
         cf_expected=(p_cf[None, :, :] * lines).sum(-1),
-        base_by_days=np.array(
-            [
-                [round_half_up_div(base * d, days_in_year(y)) for d in range(367)]
-                for y, base in zip(years, base_cents, strict=True)
-            ],
-            dtype=np.int64,
-        ),
+        lines_lookup=np.einsum("yas,cs->yac", lines, bits).astype(np.int64),
+        min_age=scenario.min_age,
         pace_years=pace_years,
         pace_cum=np.cumsum([float(scenario.enrolment_pace[y]) for y in pace_years]),
         ages=ages,
@@ -163,7 +206,7 @@ def simulate_batch(model: Model, seed: np.random.SeedSequence, runs: int) -> Bat
     enrol_yi = model.pace_years[_pick(rng, model.pace_cum, shape)] - first_year
     enrol_day = np.floor(rng.random(shape) * model.days[enrol_yi]).astype(np.int64)
     enrol = year_start[enrol_yi] + enrol_day
-    age_offset = model.ages[_pick(rng, model.age_cum, shape)] - enrol_yi - MIN_AGE
+    age_offset = model.ages[_pick(rng, model.age_cum, shape)] - enrol_yi - model.min_age
     if model.dropout > 0:
         exit_yi = np.minimum(enrol_yi + rng.geometric(model.dropout, size=shape), n_years)
     else:
@@ -180,7 +223,7 @@ def simulate_batch(model: Model, seed: np.random.SeedSequence, runs: int) -> Bat
         effect = np.clip(rng.normal(model.effect, model.effect_sd, runs), -0.5, 0.95)
         scaled = model.p_counterfactual[None, :, :] * (1 - effect)[:, None, None] * 2.0**32
         run_thresholds = np.minimum(np.floor(scaled), 2.0**32 - 1).astype(np.uint32)
-        row = (np.arange(runs, dtype=np.int32) * AGES)[:, None]
+        row = (np.arange(runs, dtype=np.int32) * model.ages_count)[:, None]
     else:
         run_thresholds = None
     varying = [
@@ -195,7 +238,7 @@ def simulate_batch(model: Model, seed: np.random.SeedSequence, runs: int) -> Bat
         np.maximum(fdays, 0, out=fdays)
         if not fdays.any():
             continue
-        age_index = np.clip(age_offset + yi, 0, AGES - 1)
+        age_index = np.clip(age_offset + yi, 0, model.ages_count - 1)
         # One uniform uint32 per child and service, compared with the service's threshold for
         # the child's age (a scalar for the services whose threshold is the same at every
         # age); the services used make a 9-bit code for the lookup table of deductions.
@@ -216,12 +259,33 @@ def simulate_batch(model: Model, seed: np.random.SeedSequence, runs: int) -> Bat
             else:
                 threshold = model.thresholds[-1, service]
             code |= (uniform[service] < threshold).astype(np.uint16) << service
-        full = np.take(model.lookup[yi].ravel(), age_index * model.lookup.shape[2] + code)
+        width = model.lines_lookup.shape[2]
+        index = age_index * width + code
         # Pro rata for partial years (and 0 for children not in follow-up), half up, in cents.
-        deduction = pro_rata(full, fdays, days)
-        base = np.take(model.base_by_days[yi], fdays)
-        computed[:, yi] = np.maximum(base - deduction, 0).sum(1)
-        use += deduction.sum(1)
+        priced = pro_rata(np.take(model.lines_lookup[yi].ravel(), index), fdays, days)
+        use += priced.sum(1)
+        for part in model.parts:
+            if part.all_use:
+                deduction = priced
+            else:
+                deduction = pro_rata(np.take(part.lookup[yi].ravel(), index), fdays, days)
+            base = np.take(part.base_by_days[yi].ravel(), age_index * 367 + fdays)
+            num, den = int(part.share_num[yi]), int(part.share_den[yi])
+            share = Fraction(num, den)
+            if part.cohort[yi]:
+                year = shared(net(base.sum(1), deduction.sum(1), maximum=np.maximum), share)
+            else:
+                year = shared(net(base, deduction, maximum=np.maximum), share).sum(1)
+            if part.fixed_by_days is not None:
+                year = year + np.take(part.fixed_by_days[yi].ravel(), age_index * 367 + fdays).sum(
+                    1
+                )
+            active = (fdays > 0).any(1)
+            if part.floor[yi] >= 0:
+                year = np.where(active, np.maximum(year, part.floor[yi]), year)
+            if part.cap[yi] >= 0:
+                year = np.where(active, np.minimum(year, part.cap[yi]), year)
+            computed[:, yi] += year
         cf += (np.take(model.cf_expected[yi], age_index) * fdays).sum(1) / days
     return Batch(computed, use, cf)
 

@@ -7,9 +7,14 @@ cohort (enrolment pace, age at enrolment, dropout) times the expected priced use
   use of a target-group child without the intervention);
 - **with-intervention cost**: the same with every probability lowered by ``effect_size``;
 - **gross saving** = counterfactual − with-intervention cost;
-- **expected outcome payments**: ``E[max(0, base − deductions)]`` per child-year, over the
-  2^k combinations of services used (independent services, units fixed when used), times the
-  child-years; before the return cap (the Monte Carlo applies the cap);
+- **expected outcome payments**: for each payment component of the contract, as its mechanism
+  values it (:meth:`~sibyl.mechanisms.base.Mechanism.expected`): with netting per child-year,
+  ``E[share × max(0, base − deductions)]`` per child-year, over the 2^k combinations of services
+  used (independent services, units fixed when used), times the child-years; with netting over
+  the cohort, ``share × max(0, Σ base − Σ E[deductions])`` (for a cohort of many children the
+  expected value of the maximum is close to the maximum of the expected values); plus a rate
+  card's expected claims; each year's floor and cap applied to the expected amount; before the
+  return cap (the Monte Carlo applies the cap);
 - **net saving** = gross saving − outcome payments − the city's own costs.
 
 Prices are the contract's (exact: each line ``units × unit price`` rounded half up to cents, as
@@ -31,8 +36,10 @@ import numpy as np
 
 from sibyl.contract import Contract, load_contract
 from sibyl.errors import SibylInputError
-from sibyl.finance.scenario import MAX_AGE, MIN_AGE, SERVICES, Scenario
-from sibyl.money import CENT, to_cents
+from sibyl.finance.scenario import Scenario
+from sibyl.mechanisms.base import ExpectedComponent, ExpectedModel
+from sibyl.money import CENT
+from sibyl.settlement.netting import net
 
 
 def days_in_year(year: int) -> int:
@@ -62,7 +69,7 @@ def child_years(scenario: Scenario) -> dict[int, dict[int, Decimal]]:
                     f = followup_share(scenario, enrolled, year)
                     if f == 0:
                         continue
-                    age = min(age0 + year - enrolled, MAX_AGE)
+                    age = min(age0 + year - enrolled, scenario.max_age)
                     n = scenario.children * pace * share * f
                     result[year][age] = result[year].get(age, Decimal(0)) + n
     return result
@@ -101,30 +108,29 @@ def line_cents(contract: Contract, scenario: Scenario, year: int, service: int, 
 
 
 def line_table(contract: Contract, scenario: Scenario) -> np.ndarray:
-    """Cents of a full year's use, ``[year index, age − MIN_AGE, service − 1]`` (int64)."""
+    """Cents of a full year's use, ``[year index, age index, service index]`` (int64), ages and
+    services in the scenario's order."""
     years = scenario.years
-    table = np.zeros((len(years), MAX_AGE - MIN_AGE + 1, len(SERVICES)), dtype=np.int64)
+    table = np.zeros((len(years), len(scenario.ages), len(scenario.services)), dtype=np.int64)
     for yi, year in enumerate(years):
-        for service in SERVICES:
-            for age in range(MIN_AGE, MAX_AGE + 1):
+        for si, service in enumerate(scenario.services):
+            for ai, age in enumerate(scenario.ages):
                 units = scenario.units[service].get(age, 0)
-                table[yi, age - MIN_AGE, service - 1] = line_cents(
-                    contract, scenario, year, service, units
-                )
+                table[yi, ai, si] = line_cents(contract, scenario, year, service, units)
     return table
 
 
 def probability_table(scenario: Scenario, *, counterfactual: bool) -> np.ndarray:
-    """``[age − MIN_AGE, service − 1]`` probabilities (float) with or without the intervention."""
-    table = np.zeros((MAX_AGE - MIN_AGE + 1, len(SERVICES)))
-    for service in SERVICES:
-        for age in range(MIN_AGE, MAX_AGE + 1):
+    """``[age index, service index]`` probabilities (float) with or without the intervention."""
+    table = np.zeros((len(scenario.ages), len(scenario.services)))
+    for si, service in enumerate(scenario.services):
+        for ai, age in enumerate(scenario.ages):
             p = (
                 scenario.counterfactual_probability(service, age)
                 if counterfactual
                 else scenario.with_probability(service, age)
             )
-            table[age - MIN_AGE, service - 1] = float(p)
+            table[ai, si] = float(p)
     return table
 
 
@@ -138,7 +144,61 @@ def expected_payment_per_child_year(base_cents: int, p: np.ndarray, amounts: np.
         for flag, s in zip(used, active, strict=True):
             prob *= p[s] if flag else 1 - p[s]
             deduction += amounts[s] if flag else 0
-        total += prob * max(0, base_cents - deduction)
+        total += prob * net(base_cents, deduction)
+    return total
+
+
+def expected_model(contract: Contract, scenario: Scenario, lines: np.ndarray) -> ExpectedModel:
+    return ExpectedModel(
+        contract=contract,
+        years=scenario.years,
+        ages=scenario.ages,
+        services=scenario.services,
+        line_cents=lines,
+        scenario=scenario,
+    )
+
+
+def expected_components(
+    contract: Contract, scenario: Scenario, lines: np.ndarray
+) -> list[ExpectedComponent]:
+    """Each payment component of the contract as its mechanism values it."""
+    model = expected_model(contract, scenario, lines)
+    return [c.mechanism.expected(c, model) for c in contract.components]
+
+
+def expected_year_payment(
+    parts: list[ExpectedComponent],
+    yi: int,
+    counts: dict[int, float],
+    p_with: np.ndarray,
+    lines: np.ndarray,
+) -> float:
+    """The expected outcome payment of year index ``yi`` in cents (before the return cap), for
+    ``counts[age index]`` expected child-years."""
+    total = 0.0
+    for part in parts:
+        rule = part.rule_by_year[yi]
+        share = float(rule.share)
+        amounts = lines[yi] * part.deduction_weight  # (ages, services)
+        if rule.netting == "cohort_year":
+            base = sum(n * float(part.base_cents[yi, ai]) for ai, n in counts.items())
+            used = sum(n * float((p_with[ai] * amounts[ai]).sum()) for ai, n in counts.items())
+            value = share * net(base, used)
+        else:
+            value = 0.0
+            for ai, n in counts.items():
+                value += n * expected_payment_per_child_year(
+                    int(part.base_cents[yi, ai]), p_with[ai], amounts[ai]
+                )
+            value *= share
+        if part.fixed_cents is not None:
+            value += sum(n * float(part.fixed_cents[yi, ai]) for ai, n in counts.items())
+        if counts and rule.floor_cents is not None:
+            value = max(value, float(rule.floor_cents))
+        if counts and rule.cap_cents is not None:
+            value = min(value, float(rule.cap_cents))
+        total += value
     return total
 
 
@@ -174,7 +234,7 @@ def gross_saving_exact(scenario: Scenario, contract: Contract | None = None) -> 
         ctx.prec = 40
         for year, by_age in cy.items():
             for age, n in by_age.items():
-                for service in SERVICES:
+                for service in scenario.services:
                     units = scenario.units[service].get(age, 0)
                     p_cf = scenario.counterfactual_probability(service, age)
                     if units == 0 or p_cf == 0:
@@ -190,23 +250,22 @@ def savings_case(scenario: Scenario, contract: Contract | None = None) -> Saving
     cy = child_years(scenario)
     lines = line_table(contract, scenario)
     p_with = probability_table(scenario, counterfactual=False)
+    parts = expected_components(contract, scenario, lines)
+    first_age = scenario.min_age
     result = []
     with localcontext() as ctx:
         ctx.prec = 40
         for yi, year in enumerate(scenario.years):
-            base = to_cents(contract.base_per_child_year(year))
             n_total = cf = wi = Decimal(0)
-            payments = 0.0
             for age, n in cy[year].items():
                 n_total += n
-                for service in SERVICES:
-                    amount = Decimal(int(lines[yi, age - MIN_AGE, service - 1]))
+                for si, service in enumerate(scenario.services):
+                    amount = Decimal(int(lines[yi, age - first_age, si]))
                     p_cf = scenario.counterfactual_probability(service, age)
                     cf += n * p_cf * amount
                     wi += n * p_cf * (1 - scenario.effect_size) * amount
-                payments += float(n) * expected_payment_per_child_year(
-                    base, p_with[age - MIN_AGE], lines[yi, age - MIN_AGE]
-                )
+            counts = {age - first_age: float(n) for age, n in cy[year].items()}
+            payments = expected_year_payment(parts, yi, counts, p_with, lines)
             own = scenario.city_costs_per_year if n_total > 0 else Decimal(0)
             result.append(
                 SavingsYear(

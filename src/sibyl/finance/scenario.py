@@ -26,9 +26,14 @@ from typing import Any
 from sibyl.errors import Location, SibylInputError
 from sibyl.yamlfile import YamlDocument, read_yaml
 
-SERVICES = tuple(range(1, 10))
-MIN_AGE, MAX_AGE = 3, 18
-"""Ages modelled: 3 (youngest at enrolment) to 18 (a 6-year-old enrolled in 2020, in 2032)."""
+
+def modelled_ages(contract: Any) -> tuple[int, int]:
+    """The ages a scenario of ``contract`` models: from the youngest age at referral to the age
+    the oldest child enrolled on the first day reaches at the end of follow-up (Helsinki: 3 to
+    6 + 12 = 18)."""
+    youngest = contract.parameter("min_age_years").at(contract.enrolment_start)
+    oldest = contract.parameter("max_age_years").at(contract.enrolment_start) - 1
+    return youngest, oldest + contract.followup_end.year - contract.enrolment_start.year
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,14 @@ class Scenario:
     distribution_lag_days: int
     batch_size: int = 1000
     seed: int = 2020
+    services: tuple[int, ...] = ()
+    min_age: int = 0
+    max_age: int = 0
     document: YamlDocument | None = field(default=None, repr=False)
+
+    @property
+    def ages(self) -> list[int]:
+        return list(range(self.min_age, self.max_age + 1))
 
     @property
     def years(self) -> list[int]:
@@ -83,6 +95,11 @@ class Scenario:
         return self.counterfactual_probability(service, age) * (1 - self.effect_size)
 
 
+def builtin_scenarios() -> list[str]:
+    root = resources.files("sibyl") / "scenarios"
+    return sorted(entry.name[:-5] for entry in root.iterdir() if entry.name.endswith(".yaml"))
+
+
 def builtin_scenario_path(name: str) -> Path:
     return Path(str(resources.files("sibyl") / "scenarios" / f"{name}.yaml"))
 
@@ -97,7 +114,7 @@ def resolve_scenario(name_or_path: str | Path) -> Path:
     raise SibylInputError(
         f"{name_or_path!r} is neither a scenario file nor a built-in scenario",
         None,
-        "give a YAML file or the name helsinki-base",
+        f"give a YAML file or the name of a built-in scenario ({', '.join(builtin_scenarios())})",
     )
 
 
@@ -168,12 +185,21 @@ _ONE = Decimal(1)
 _ZERO = Decimal(0)
 
 
-def parse_scenario(document: YamlDocument) -> Scenario:
+def parse_scenario(document: YamlDocument, contract: Any = None) -> Scenario:
+    """Check a scenario file against its contract (``contract``, or the one it names): a
+    counterfactual for each of the contract's services, for the ages the contract's cohort
+    reaches."""
     r = _Reader(document)
+    if contract is None:
+        from sibyl.contract import load_contract
+
+        contract = load_contract(str(r.node("contract")))
+    codes = tuple(sorted(contract.services))
+    youngest, oldest = modelled_ages(contract)
     probability: dict[int, dict[int, Decimal]] = {}
     units: dict[int, dict[int, int]] = {}
     services = r.node("counterfactual", "services")
-    for service in SERVICES:
+    for service in codes:
         key = str(service) if str(service) in services else service
         if key not in services:
             raise r.fail(("counterfactual", "services", service), "is missing", "add the service")
@@ -183,8 +209,8 @@ def parse_scenario(document: YamlDocument) -> Scenario:
         probability[service], units[service] = {}, {}
         for index, _band in enumerate(bands):
             where = ("counterfactual", "services", key, "by_age", index)
-            first = int(r.number(*where, "from_age", low=Decimal(MIN_AGE), high=Decimal(MAX_AGE)))
-            last = int(r.number(*where, "to_age", low=Decimal(first), high=Decimal(MAX_AGE)))
+            first = int(r.number(*where, "from_age", low=Decimal(youngest), high=Decimal(oldest)))
+            last = int(r.number(*where, "to_age", low=Decimal(first), high=Decimal(oldest)))
             p = r.number(*where, "probability", low=_ZERO, high=_ONE)
             u = r.number(*where, "units", low=_ZERO, high=Decimal(366))
             for age in range(first, last + 1):
@@ -216,9 +242,12 @@ def parse_scenario(document: YamlDocument) -> Scenario:
         distribution_lag_days=int(r.value("fund", "distribution_lag_days", low=_ZERO)),
         batch_size=int(r.value("monte_carlo", "batch_size", low=_ONE)),
         seed=int(r.value("monte_carlo", "seed", low=_ZERO)),
+        services=codes,
+        min_age=youngest,
+        max_age=oldest,
         document=document,
     )
-    for service in SERVICES:
+    for service in codes:
         for age, p in probability[service].items():
             if p * scenario.scale > 1:
                 raise r.fail(

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from sibyl.errors import SibylInputError
 from sibyl.reports import charts, numbers
@@ -347,6 +349,35 @@ class _Builder:
 
     def day(self, value) -> str:
         return numbers.day(value, self.language)
+
+    def day_month(self, value: date) -> str:
+        return numbers.day_month(value, self.language)
+
+    def _value(self, value: object) -> str:
+        """A mechanism's value in the report's language: money, a rate, a day, a count; text is
+        shown as written."""
+        if isinstance(value, Decimal):
+            return numbers.money(value, self.language)
+        if isinstance(value, Fraction):
+            percent = Decimal(value.numerator) / Decimal(value.denominator)
+            places = 0 if (percent * 100) == (percent * 100).to_integral_value() else 2
+            return numbers.percent(percent, self.language, places)
+        if isinstance(value, date):
+            return self.day(value)
+        if isinstance(value, int):
+            return numbers.count(value, self.language)
+        return str(value)
+
+    def _values(self, values: dict) -> dict:
+        return {name: self._value(value) for name, value in values.items()}
+
+    def _fact(self, value: object) -> Cell:
+        """A mechanism's fact: money, or a word (translated), or another value."""
+        if isinstance(value, Decimal):
+            return self.money(value)
+        if isinstance(value, str):
+            return self.text(self.tr(value))
+        return self.text(self._value(value))
 
     def service_name(self, code: int) -> str:
         names = self.data.service_names.get(code, {})
@@ -1311,14 +1342,15 @@ class _Builder:
             (tr("Statement"), self.text(status)),
             (tr("Register data as of"), self.text(self.day(m.as_of))),
             (tr("Result"), self.text(result)),
-            (
-                tr("Netting"),
-                self.text(
-                    tr("per child-year") if m.netting == "child_year" else tr("over the cohort")
-                ),
-            ),
-            (tr("Base per child-year"), self.money(m.base_per_child_year)),
         ]
+        several = len(m.payment) > 1
+        for rule in m.payment:
+            for label, value in rule.facts:
+                shown = self._fact(value)
+                name = tr(label)
+                if several:
+                    name = f"{name} ({rule.component})"
+                items.append((name, shown))
         extracts = Table(
             caption=tr("The register extracts used"),
             head=[tr("File"), tr("As of"), tr("Services"), tr("SHA-256")],
@@ -1362,19 +1394,18 @@ class _Builder:
                     "services the working days of the periods in follow-up, from the register "
                     "extracts listed above."
                 ),
-                tr(
-                    "Deduction line = units × unit price, rounded half up to the cent; unit "
-                    "prices are kept exact (care days: the daily price; working days: annual "
-                    "cost ÷ clients ÷ working days of the year)."
-                ),
-                tr(
-                    "Base = the base per child-year × days in follow-up ÷ days in the year, "
-                    "rounded half up to the cent; payment = the base − the deductions, not below 0."
-                ),
+            ]
+            + [
+                tr(text, **self._values(values))
+                for rule in m.payment
+                for text, values in rule.steps
+            ]
+            + [
                 tr(
                     "The year's payment is the sum over the children, then limited by the caps; "
                     "the investors' return cap is the amount that keeps their XIRR at or below "
-                    "the cap for a payment on 30 June of the following year."
+                    "the cap for a payment on {day} of the following year.",
+                    day=self.day_month(m.pay_day) if m.pay_day else "30 June",
                 ),
                 tr(
                     "Adjustments: for each earlier approved year, the recomputed payment minus "

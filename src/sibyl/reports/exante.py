@@ -25,7 +25,7 @@ from decimal import Decimal, localcontext
 
 from sibyl.contract import Contract
 from sibyl.finance.savings import child_years, line_cents, savings_case
-from sibyl.finance.scenario import SERVICES, Scenario
+from sibyl.finance.scenario import Scenario
 from sibyl.money import CENT
 
 
@@ -53,7 +53,7 @@ def rates(scenario: Scenario, contract: Contract, year: int) -> Rates | None:
         units_with: dict[int, Decimal] = {}
         cost_with: dict[int, Decimal] = {}
         cost_without: dict[int, Decimal] = {}
-        for service in SERVICES:
+        for service in scenario.services:
             u = w = c = Decimal(0)
             for age, n in by_age.items():
                 units = scenario.units[service].get(age, 0)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sibyl.reports.charts import FundYear, MonthPoint
 
@@ -250,6 +251,17 @@ class Price:
 
 
 @dataclass(frozen=True)
+class PaymentRule:
+    """A payment component in the methods section: its mechanism's facts and steps (English,
+    translated by the report with the mechanism's Finnish)."""
+
+    component: str
+    mechanism: str
+    facts: tuple[tuple[str, object], ...]
+    steps: tuple[tuple[str, dict], ...]
+
+
+@dataclass(frozen=True)
 class Methods:
     contract_version: int
     contract_sha256: str
@@ -259,10 +271,10 @@ class Methods:
     result_status: str  # final or provisional
     status_reasons: tuple[str, ...]
     as_of: date
-    netting: str
-    base_per_child_year: Decimal
+    payment: tuple[PaymentRule, ...]  # how each payment component pays (its mechanism's words)
     extracts: tuple[Extract, ...]
     prices: tuple[Price, ...]
+    pay_day: date | None = None  # the day the year's payment is paid (next year)
 
 
 @dataclass(frozen=True)
@@ -296,3 +308,20 @@ class ReportData:
     activity: Activity
     methods: Methods
     annex: tuple[ChildLine, ...]
+
+
+def payment_rules(contract: Any, year: int) -> tuple[PaymentRule, ...]:
+    """Each payment component of ``contract`` as the methods section says it, in its
+    mechanism's words for ``year``."""
+    rules = []
+    for component in contract.components:
+        section = component.mechanism.report_section(component, year)
+        rules.append(
+            PaymentRule(
+                component=component.id,
+                mechanism=component.name,
+                facts=section.facts,
+                steps=tuple((text, dict(values)) for text, values in section.steps),
+            )
+        )
+    return tuple(rules)

@@ -74,3 +74,11 @@ def day(value: date, language: str) -> str:
     if language == "fi":
         return f"{value.day}.{value.month}.{value.year}"
     return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+
+
+def day_month(value: date, language: str) -> str:
+    """A day of the year without the year: ``30 June`` / ``30.6.``."""
+    _check(language)
+    if language == "fi":
+        return f"{value.day}.{value.month}."
+    return f"{value.day} {_MONTHS_EN[value.month - 1]}"

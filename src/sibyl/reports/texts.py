@@ -296,7 +296,6 @@ FI: dict[str, str] = {
     "Netting": "Netotus",
     "per child-year": "lapsivuosittain",
     "over the cohort": "koko kohortin yli",
-    "Base per child-year": "Perusmaksu lapsivuodelta",
     "The register extracts used": "Käytetyt rekisteripoiminnat",
     "File": "Tiedosto",
     "As of": "Tilanne",
@@ -321,20 +320,11 @@ FI: dict[str, str] = {
         "Yksiköt: hoitopäiväpalveluissa hoitopäivät seurannan aikana, arkipäiväpalveluissa "
         "jaksojen arkipäivät seurannan aikana, yllä luetelluista rekisteripoiminnoista."
     ),
-    "Deduction line = units × unit price, rounded half up to the cent; unit prices are kept "
-    "exact (care days: the daily price; working days: annual cost ÷ clients ÷ working days of "
-    "the year).": "Vähennysrivi = yksiköt × yksikköhinta, pyöristettynä sentteihin (puolikkaat "
-    "ylöspäin); yksikköhinnat pidetään tarkkoina (hoitopäivät: päivähinta; arkipäivät: "
-    "vuosikustannus ÷ asiakkaat ÷ vuoden arkipäivät).",
-    "Base = the base per child-year × days in follow-up ÷ days in the year, rounded half up to "
-    "the cent; payment = the base − the deductions, not below 0.": "Perusmaksu = perusmaksu "
-    "lapsivuodelta × seurantapäivät ÷ vuoden päivät, pyöristettynä sentteihin (puolikkaat "
-    "ylöspäin); maksu = perusmaksu − vähennykset, vähintään 0.",
     "The year's payment is the sum over the children, then limited by the caps; the investors' "
-    "return cap is the amount that keeps their XIRR at or below the cap for a payment on 30 "
-    "June of the following year.": "Vuoden maksu on lasten maksujen summa, jota katot sitten "
+    "return cap is the amount that keeps their XIRR at or below the cap for a payment on {day} "
+    "of the following year.": "Vuoden maksu on lasten maksujen summa, jota katot sitten "
     "rajoittavat; sijoittajien tuottokatto on summa, joka pitää heidän XIRR-tuottonsa katossa "
-    "tai sen alla, kun maksu tehdään seuraavan vuoden 30. kesäkuuta.",
+    "tai sen alla, kun maksu tehdään seuraavana vuonna {day}",
     "Adjustments: for each earlier approved year, the recomputed payment minus what was "
     "approved (and adjusted since), per child-year.": "Oikaisut: kullekin aiemmalle "
     "hyväksytylle vuodelle uudelleen laskettu maksu miinus hyväksytty (ja sittemmin oikaistu) "
@@ -375,15 +365,27 @@ FI: dict[str, str] = {
 }
 
 
+def finnish_texts() -> dict[str, str]:
+    """The report's Finnish, with each payment mechanism's own (its report section)."""
+    from sibyl.mechanisms import registry
+
+    texts = dict(FI)
+    for mechanism in registry.MECHANISMS.values():
+        texts.update(mechanism.texts_fi)
+    return texts
+
+
 def translator(language: str) -> Callable[..., str]:
     """``tr(text, **values)``: ``text`` in ``language`` with ``{name}`` filled in."""
 
     def english(text: str, **values) -> str:
         return text.format(**values) if values else text
 
+    texts = finnish_texts()
+
     def finnish(text: str, **values) -> str:
         try:
-            found = FI[text]
+            found = texts[text]
         except KeyError:
             raise KeyError(f"the report's text has no Finnish: {text!r}") from None
         return found.format(**values) if values else found

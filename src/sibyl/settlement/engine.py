@@ -18,11 +18,16 @@ Money is exact: everything is whole cents in 64-bit integers, and each quotient 
 once, with integer arithmetic, ``(2·n + d) // (2·d)``. SQL engines divide decimals as doubles,
 so no division of money happens anywhere else.
 
-Outputs: ``lines`` (``person, year, service, units, price_num, price_den, amount_cents``, one row
-per child, year and service with units > 0) and ``child_years`` (``person, year, followup_days,
-days_in_year, base_cents, deduction_cents, payment_cents``, one row per child and year with
-follow-up days > 0). The payment here is the child-year payment ``max(0, base − deductions)``;
-cohort-year netting and the caps are applied to the totals by :mod:`sibyl.settlement.statement`.
+The engine computes what every payment mechanism may need, once: ``followup`` (the days each
+child is in follow-up in each year) and ``lines``, the priced use of the contract's services
+(``person, year, service, units, price_num, price_den, amount_cents``, one row per child, year and
+service with units > 0). Each payment component's engine (:mod:`sibyl.mechanisms`) then adds its
+``base_cents, deduction_cents, payment_cents`` to every follow-up row. Outputs: ``lines``,
+``child_years`` (``person, year, followup_days, days_in_year, base_cents, deduction_cents,
+payment_cents``, the sums over the components, one row per child and year with follow-up days
+> 0), each component's own ``components`` rows (when there are several) and its ``details``.
+The payment of a child-year is the component's child-year payment; cohort-year netting and the
+caps are applied to the totals by :mod:`sibyl.settlement.statement`.
 
 Shape, measured with ``bench/settle.py`` (see ``bench/RESULTS.md``):
 
@@ -41,23 +46,32 @@ from __future__ import annotations
 
 import calendar as std_calendar
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
 from sibyl.calendar import WorkCalendar
+from sibyl.mechanisms.base import EngineTables
+from sibyl.settlement.netting import half_up
+
+if TYPE_CHECKING:
+    from sibyl.mechanisms.base import Component
 
 
 @dataclass
 class EngineResult:
-    """The engine's two tables: ``child_years`` and ``lines`` (see the module docstring)."""
+    """The engine's tables (see the module docstring). ``components`` holds each component's
+    own child-year rows (``person, year, base_cents, deduction_cents, payment_cents``) when the
+    contract has more than one; ``details`` each component's detail lines, if any."""
 
     child_years: pa.Table
     lines: pa.Table
+    components: dict[str, pa.Table] = field(default_factory=dict)
+    details: dict[str, pa.Table] = field(default_factory=dict)
 
 
 class MissingPrice(LookupError):
@@ -66,11 +80,6 @@ class MissingPrice(LookupError):
     def __init__(self, missing: list[tuple[int, int]]):
         self.missing = missing
         super().__init__(", ".join(f"service {s} in {y}" for y, s in missing))
-
-
-def _half_up(numerator: ir.IntegerValue, denominator: ir.IntegerValue) -> ir.IntegerValue:
-    """``numerator / denominator`` rounded half up, for ``numerator >= 0``, ``denominator > 0``."""
-    return (2 * numerator + denominator) // (2 * denominator)
 
 
 def _day_count(first: ir.DateValue, last: ir.DateValue) -> ir.IntegerValue:
@@ -83,16 +92,24 @@ def _next_day(day: ir.DateValue) -> ir.DateValue:
     return (day + ibis.interval(days=1)).cast("date")
 
 
-def _years_table(years: Sequence[int], base_cents: Mapping[int, int]) -> pa.Table:
+def _years_table(years: Sequence[int]) -> pa.Table:
     return pa.table(
         {
             "year": pa.array(list(years), pa.int32()),
             "days_in_year": pa.array(
                 [366 if std_calendar.isleap(y) else 365 for y in years], pa.int64()
             ),
-            "base_cents": pa.array([base_cents[y] for y in years], pa.int64()),
         }
     )
+
+
+def by_year(year: ir.IntegerValue, values: Mapping[int, int]) -> ir.IntegerValue:
+    """A yearly figure as an expression: ``values[year]`` (one value for all years is a literal,
+    several a CASE, so that no join is needed)."""
+    distinct = set(values.values())
+    if len(distinct) == 1:
+        return ibis.literal(distinct.pop(), "int64")
+    return ibis.cases(*((year == y, v) for y, v in sorted(values.items())), else_=0).cast("int64")
 
 
 def _span_table(years: Sequence[int]) -> pa.Table:
@@ -246,7 +263,7 @@ def build_lines(
         "person",
         "service",
         "year",
-        units=_half_up(per_row_year.care_days * per_row_year.in_year, per_row_year.period_days),
+        units=half_up(per_row_year.care_days * per_row_year.in_year, per_row_year.period_days),
     )
 
     # 5. Units per child, service and year, priced: amount = units × price, half up to cents.
@@ -264,42 +281,34 @@ def build_lines(
         units=priced.units,
         price_num=priced.price_num.cast("int64"),
         price_den=priced.price_den.cast("int64"),
-        amount_cents=_half_up(
+        amount_cents=half_up(
             priced.units * priced.price_num.cast("int64"), priced.price_den.cast("int64")
         ),
     )
 
 
-def build_child_years(
-    spells: ir.Table, spans: ir.Table, years: ir.Table, lines: ir.Table, lo: int, hi: int
+def build_followup(
+    spells: ir.Table, spans: ir.Table, years: ir.Table, lo: int, hi: int
 ) -> ir.Table:
-    """``spells`` has ``person`` (integer id), ``name`` (the pseudonym) and ``spells`` (count)."""
-    parts = _split_by_year(spells.select("person", "name", "spells", "start", "end"), spans, lo, hi)
+    """The follow-up days of every child and year.
+
+    ``spells`` has ``person`` (integer id), ``name`` (the identifier), ``spells`` (how many the
+    child has), ``first_year``, ``birth_year``, ``start`` and ``end``.
+    """
+    columns = ["person", "name", "spells", "first_year", "birth_year", "start", "end"]
+    parts = _split_by_year(spells.select(*columns), spans, lo, hi)
     parts = parts.mutate(days=_day_count(parts.part_start, parts.part_end))
-    one = parts.filter(parts.spells == 1).select("person", "name", "year", followup_days="days")
+    keep = ["person", "name", "first_year", "birth_year", "year"]
+    one = parts.filter(parts.spells == 1).select(*keep, followup_days="days")
     many = parts.filter(parts.spells > 1)
     many = many.group_by(["person", "year"]).aggregate(
-        name=many.name.arbitrary(), followup_days=many.days.sum().cast("int64")
+        name=many.name.arbitrary(),
+        first_year=many.first_year.arbitrary(),
+        birth_year=many.birth_year.arbitrary(),
+        followup_days=many.days.sum().cast("int64"),
     )
-    followup = one.union(many.select("person", "name", "year", "followup_days")).view()
-    followup = followup.join(years, "year")
-    deductions = lines.group_by(["person", "year"]).aggregate(
-        deduction_cents=lines.amount_cents.sum()
-    )
-    child = followup.left_join(
-        deductions, [followup.person == deductions.person, followup.year == deductions.year]
-    )
-    base = _half_up(child.base_cents * child.followup_days, child.days_in_year)
-    deduction = child.deduction_cents.fill_null(0).cast("int64")
-    return child.select(
-        person=child.name,
-        year=child.year,
-        followup_days=child.followup_days.cast("int64"),
-        days_in_year=child.days_in_year,
-        base_cents=base,
-        deduction_cents=deduction,
-        payment_cents=ibis.greatest(base - deduction, 0).cast("int64"),
-    )
+    followup = one.union(many.select(*keep, "followup_days")).view()
+    return followup.join(years, "year")
 
 
 def compute(
@@ -310,36 +319,58 @@ def compute(
     years: Sequence[int],
     as_of: date,
     calendar: WorkCalendar,
-    base_cents: Mapping[int, int],
     care_day_services: Collection[int],
+    components: Sequence[Component],
+    contract: Any = None,
+    subjects: pa.Table | None = None,
+    intervals: Mapping[str, list[tuple[date, date]]] | None = None,
+    inputs: Mapping[str, Any] | None = None,
     con: Any = None,
 ) -> EngineResult:
-    """Settle ``years``: run the expressions of :func:`build_lines` and
-    :func:`build_child_years` and return Arrow tables (in no particular order).
+    """Settle ``years``: run the expressions of :func:`build_lines`, :func:`build_followup` and
+    each component's engine, and return Arrow tables (in no particular order).
 
+    ``subjects`` (``person, birth_year``) gives birth years where a mechanism needs ages.
     ``con`` is an Ibis backend; by default a new in-memory DuckDB. Raises :class:`MissingPrice`
     when used units have no price.
     """
     years = sorted(set(years))
     if not years:
         raise ValueError("no years to settle")
+    if not components:
+        raise ValueError("no payment components")
     if con is None:
         con = ibis.duckdb.connect()
     spells_t = _as_table(con, spells, "sibyl_spells")
     episodes_t = _as_table(con, episodes, "sibyl_episodes")
     prices_t = _as_table(con, prices, "sibyl_prices")
-    years_t = _as_table(con, _years_table(years, base_cents), "sibyl_years")
+    years_t = _as_table(con, _years_table(years), "sibyl_years")
     spans_t = _as_table(con, _span_table(years), "sibyl_spans")
     days_t = _as_table(con, _day_table(calendar, years), "sibyl_days")
 
-    # Dense integer ids, in pseudonym order.
-    people = spells_t.group_by("person").aggregate(spells=spells_t.count())
+    # Dense integer ids, in pseudonym order; the year of the first enrolment and the birth year.
+    people = spells_t.group_by("person").aggregate(
+        spells=spells_t.count(), first_year=spells_t.start.min().year().cast("int32")
+    )
     people = people.mutate(pid=ibis.row_number().over(order_by=people.person).cast("int32"))
+    if subjects is not None and subjects.num_rows:
+        births = _as_table(con, subjects, "sibyl_subjects").select("person", "birth_year")
+        people = people.left_join(births, "person").drop("person_right")
+    else:
+        people = people.mutate(birth_year=ibis.null("int32"))
     people = con.create_table("sibyl_people", people, temp=True, overwrite=True)
     s = spells_t.join(people, "person")
     spells_i = con.create_table(
         "sibyl_spells_i",
-        s.select(person=s.pid, name=s.person, spells=s.spells, start=s.start, end=s.end),
+        s.select(
+            person=s.pid,
+            name=s.person,
+            spells=s.spells,
+            first_year=s.first_year,
+            birth_year=s.birth_year.cast("int32"),
+            start=s.start,
+            end=s.end,
+        ),
         temp=True,
         overwrite=True,
     )
@@ -363,10 +394,70 @@ def compute(
     missing_pairs = con.to_pyarrow(missing.select("year", "service").distinct()).to_pylist()
     if missing_pairs:
         raise MissingPrice(sorted((row["year"], row["service"]) for row in missing_pairs))
-    child_years = build_child_years(spells_i, spans_t, years_t, lines_table, years[0], years[-1])
+    followup = build_followup(spells_i, spans_t, years_t, years[0], years[-1])
+    if len(components) > 1:
+        followup = con.create_table("sibyl_followup", followup, temp=True, overwrite=True)
     names = people.select(pid=people.pid, name=people.person)
+    tables = EngineTables(
+        con=con,
+        followup=followup,
+        lines=lines_table,
+        prices=prices_t,
+        people=names,
+        years=years,
+        as_of=as_of,
+        contract=contract,
+        intervals=intervals or {},
+        inputs=inputs or {},
+    )
+    money = ["base_cents", "deduction_cents", "payment_cents"]
+    result = EngineResult(child_years=pa.table({}), lines=pa.table({}))
+    outputs = [(c.id, c.mechanism.engine(c, tables)) for c in components]
+    for name, output in outputs:
+        if output.details is not None:
+            result.details[name] = output.details
+    if len(outputs) == 1:
+        amounts = outputs[0][1].amounts
+        child_years = amounts.select(
+            person=amounts.name,
+            year=amounts.year,
+            followup_days=amounts.followup_days.cast("int64"),
+            days_in_year=amounts.days_in_year,
+            **{column: amounts[column].cast("int64") for column in money},
+        )
+        result.child_years = con.to_pyarrow(child_years)
+    else:
+        parts = []
+        for name, output in outputs:
+            own = output.amounts.select(
+                "person", "year", *(output.amounts[c].cast("int64").name(c) for c in money)
+            )
+            parts.append(own)
+            named_own = own.join(names, own.person == names.pid)
+            result.components[name] = con.to_pyarrow(
+                named_own.select(
+                    person=named_own.name,
+                    year=named_own.year,
+                    **{c: named_own[c] for c in money},
+                )
+            )
+        union = parts[0].union(*parts[1:])
+        sums = union.group_by(["person", "year"]).aggregate(
+            **{c: union[c].sum().cast("int64") for c in money}
+        )
+        joined = followup.join(sums, ["person", "year"])
+        result.child_years = con.to_pyarrow(
+            joined.select(
+                person=joined.name,
+                year=joined.year,
+                followup_days=joined.followup_days.cast("int64"),
+                days_in_year=joined.days_in_year,
+                **{c: joined[c] for c in money},
+            )
+        )
     named = lines_table.join(names, lines_table.person == names.pid)
     lines_out = named.select(
         person=named.name, **{c: named[c] for c in lines_table.columns if c != "person"}
     )
-    return EngineResult(child_years=con.to_pyarrow(child_years), lines=con.to_pyarrow(lines_out))
+    result.lines = con.to_pyarrow(lines_out)
+    return result

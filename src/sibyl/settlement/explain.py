@@ -1,18 +1,22 @@
 """Explaining one child-year: every figure traced to its inputs (after mvj's explanation trees).
 
 The figures (units, amounts, base, payment) are the engine's own, from settling just this child;
-the explanation adds, for each register row, which of its days were counted and why.
+the explanation adds, for each register row, which of its days were counted and why (the priced
+use, the same for every mechanism), then each payment component's own explanation from its
+mechanism.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sibyl.contract import Contract
 from sibyl.errors import SibylInputError
+from sibyl.mechanisms.base import ComponentExplanation, ExplainContext, ServiceUse
 from sibyl.money import format_money
 from sibyl.register.model import Episode, FollowupSpell
 from sibyl.settlement.followup import followup_intervals
@@ -74,6 +78,9 @@ class ServiceExplanation:
 
 @dataclass
 class Explanation:
+    """A child-year: the follow-up, the priced use of each service and each component's part.
+    ``base``, ``deduction`` and ``payment`` are the sums over the components."""
+
     person: str
     year: int
     as_of: date
@@ -81,13 +88,13 @@ class Explanation:
     followup: list[Interval]
     followup_days: int
     days_in_year: int
-    base_per_child_year: Decimal
     base: Decimal
     services: list[ServiceExplanation] = field(default_factory=list)
     deduction: Decimal = Decimal("0.00")
     payment: Decimal = Decimal("0.00")
     status: str = "provisional"
     status_reasons: tuple[str, ...] = ()
+    components: list[ComponentExplanation] = field(default_factory=list)
 
     def lines(self, show_person: str | None = None) -> list[str]:
         """The explanation as lines of text for the terminal."""
@@ -98,11 +105,9 @@ class Explanation:
             "",
             f"Follow-up in {self.year}: {_text(self.followup)} = {self.followup_days} of "
             f"{self.days_in_year} days",
-            f"Base: EUR {self.base_per_child_year} × {self.followup_days} ÷ {self.days_in_year} "
-            f"= EUR {format_money(self.base)} (rounded half up to cents)",
         ]
         if not self.services:
-            out.append("No use of the outcome-measure services counted in follow-up this year.")
+            out.append("No use of the contract's services counted in follow-up this year.")
         for item in self.services:
             out.append("")
             out.append(f"Service {item.service} {item.name} ({item.basis.replace('_', '-')}):")
@@ -119,12 +124,19 @@ class Explanation:
                 f"  amount: {item.units} × unit price = EUR {format_money(item.amount)} "
                 "(rounded half up to cents)"
             )
-        out.append("")
-        out.append(f"Deductions: EUR {format_money(self.deduction)}")
-        out.append(
-            f"Payment: max(0, EUR {format_money(self.base)} − EUR {format_money(self.deduction)})"
-            f" = EUR {format_money(self.payment)}"
-        )
+        several = len(self.components) > 1
+        for part in self.components:
+            out.append("")
+            if several:
+                out.append(f"Component {part.component} ({part.mechanism.replace('_', ' ')}):")
+            out.extend(("  " if several else "") + line for line in part.lines)
+        if several:
+            out.append("")
+            out.append(
+                "Payment: "
+                + " + ".join(f"EUR {format_money(part.payment)}" for part in self.components)
+                + f" = EUR {format_money(self.payment)}"
+            )
         for reason in self.status_reasons:
             out.append(f"Provisional: {reason}.")
         return out
@@ -138,6 +150,8 @@ def explain(
     person: str,
     year: int,
     as_of: date,
+    mechanism_inputs: Mapping[str, Any] | None = None,
+    birth_years: Mapping[str, int] | None = None,
 ) -> Explanation:
     """How ``person``'s outcome payment for ``year`` was computed."""
     own_spells = [spell for spell in spells if spell.person == person]
@@ -148,13 +162,21 @@ def explain(
             "give the identifier exactly as the cohort file writes it",
         )
     own_episodes = [episode for episode in episodes if episode.person == person]
-    statement = settle(contract, own_spells, own_episodes, years=[year], as_of=as_of)
+    own_births = {person: birth_years[person]} if birth_years and person in birth_years else None
+    statement = settle(
+        contract,
+        own_spells,
+        own_episodes,
+        years=[year],
+        as_of=as_of,
+        mechanism_inputs=mechanism_inputs,
+        birth_years=own_births,
+    )
     totals = statement.totals[year]
     line = statement.child_year(person, year)
     year_span = [(date(year, 1, 1), date(year, 12, 31))]
-    followup = _intersect(
-        followup_intervals(own_spells, contract.followup_end).get(person, []), year_span
-    )
+    intervals = followup_intervals(own_spells, contract.followup_end).get(person, [])
+    followup = _intersect(intervals, year_span)
     days_in_year = (date(year, 12, 31) - date(year, 1, 1)).days + 1
     explanation = Explanation(
         person=person,
@@ -164,19 +186,18 @@ def explain(
         followup=followup,
         followup_days=line.followup_days if line else 0,
         days_in_year=days_in_year,
-        base_per_child_year=contract.base_per_child_year(year),
         base=line.base if line else Decimal("0.00"),
         deduction=line.deduction if line else Decimal("0.00"),
         payment=line.payment if line else Decimal("0.00"),
         status=totals.status,
         status_reasons=totals.status_reasons,
     )
-    for deduction in statement.lines_of(person, year):
-        service = contract.services[deduction.service]
-        price = contract.prices.get(year, deduction.service)
+    for use in statement.lines_of(person, year):
+        service = contract.services[use.service]
+        price = contract.prices.get(year, use.service)
         rows: list[RowExplanation] = []
         for episode in sorted(
-            (e for e in own_episodes if e.service == deduction.service),
+            (e for e in own_episodes if e.service == use.service),
             key=lambda e: (e.start, e.line),
         ):
             end = min(episode.end or as_of, as_of)
@@ -219,15 +240,66 @@ def explain(
                 units_rule += ", plus the allocated care days of rows with days"
         explanation.services.append(
             ServiceExplanation(
-                service=deduction.service,
+                service=use.service,
                 name=service.name.en,
                 basis=service.basis,
                 rows=rows,
-                units=deduction.units,
+                units=use.units,
                 units_rule=units_rule,
-                unit_price=deduction.unit_price,
+                unit_price=use.unit_price,
                 price_rule=price.explain() if price else "",
-                amount=deduction.amount,
+                amount=use.amount,
             )
         )
+    explain_components(
+        explanation,
+        contract,
+        statement.details_of(person, year),
+        line.components if line else (),
+        first_year=intervals[0][0].year if intervals else None,
+        birth_year=own_births[person] if own_births else None,
+    )
     return explanation
+
+
+def explain_components(
+    explanation: Explanation,
+    contract: Contract,
+    details: Sequence[Any],
+    figures: Sequence[Any],
+    *,
+    first_year: int | None,
+    birth_year: int | None,
+) -> None:
+    """Add each payment component's explanation, from its mechanism, to ``explanation``."""
+    uses = [
+        ServiceUse(
+            service=item.service,
+            name=item.name,
+            basis=item.basis,
+            units=item.units,
+            unit_price=item.unit_price,
+            amount=item.amount,
+        )
+        for item in explanation.services
+    ]
+    by_component = {part.component: part for part in figures}
+    zero = Decimal("0.00")
+    for component in contract.components:
+        part = by_component.get(component.id)
+        context = ExplainContext(
+            contract=contract,
+            person=explanation.person,
+            year=explanation.year,
+            as_of=explanation.as_of,
+            followup_days=explanation.followup_days,
+            days_in_year=explanation.days_in_year,
+            services=uses,
+            base=part.base if part else zero,
+            deduction=part.deduction if part else zero,
+            payment=part.payment if part else zero,
+            details=[d for d in details if d.component == component.id],
+            first_year=first_year,
+            birth_year=birth_year,
+        )
+        explanation.components.append(component.mechanism.explain(component, context))

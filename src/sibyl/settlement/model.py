@@ -1,4 +1,12 @@
-"""The settlement's results: deduction lines, child-year lines, yearly totals, the statement."""
+"""The settlement's results: priced use, child-year lines, detail lines, yearly totals, the
+statement.
+
+Whatever the payment mechanism, a child-year line has a *base* (what would be paid with nothing
+set against it: Helsinki's base per child-year, Hämeenlinna's forecast cost, the prices of the
+outcomes claimed), a *deduction* set against it (the priced use of the corrective services, the
+actual cost) and the *payment*. With several payment components each keeps its own three figures
+(:class:`ComponentYear`) and the line holds their sums.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +15,28 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from sibyl.mechanisms.base import DetailLine
+
 Status = Literal["final", "provisional"]
+
+__all__ = [
+    "ChildYear",
+    "ComponentTotals",
+    "ComponentYear",
+    "DetailLine",
+    "Statement",
+    "UseLine",
+    "YearTotals",
+]
 
 
 @dataclass(frozen=True)
-class DeductionLine:
-    """The priced use of one service by one child in one year (DOMAIN.md 3.3).
+class UseLine:
+    """The priced use of one service by one child in one year (DOMAIN.md 3.2–3.3).
 
     ``amount = units × unit_price`` rounded half up to cents; ``unit_price`` is shown to 28
-    significant digits but the amount is computed from the exact fraction.
+    significant digits but the amount is computed from the exact fraction. Helsinki deducts these
+    amounts from the base; a forecast contract compares them with its forecast.
     """
 
     person: str
@@ -27,8 +48,19 @@ class DeductionLine:
 
 
 @dataclass(frozen=True)
+class ComponentYear:
+    """One payment component's figures for one child-year."""
+
+    component: str
+    base: Decimal
+    deduction: Decimal
+    payment: Decimal
+
+
+@dataclass(frozen=True)
 class ChildYear:
-    """One child in follow-up in one year: the base, the deductions and the payment."""
+    """One child in follow-up in one year: the base, the deduction and the payment (the sums over
+    the contract's payment components, each of which is in ``components``)."""
 
     person: str
     year: int
@@ -37,6 +69,20 @@ class ChildYear:
     base: Decimal
     deduction: Decimal
     payment: Decimal
+    components: tuple[ComponentYear, ...] = ()
+
+
+@dataclass(frozen=True)
+class ComponentTotals:
+    """One component's result for a year: its sums, its netted amount and its own limits."""
+
+    component: str
+    mechanism: str
+    netting: str
+    base: Decimal
+    deductions: Decimal
+    computed: Decimal  # after the component's netting, share, floor and cap
+    limits: tuple[str, ...] = ()  # "year_floor", "year_cap"
 
 
 @dataclass(frozen=True)
@@ -48,12 +94,13 @@ class YearTotals:
     children_with_deductions: int
     base: Decimal
     deductions: Decimal
-    computed: Decimal  # sum of the child-year payments (or the cohort net, with cohort netting)
+    computed: Decimal  # the sum of the components' netted amounts
     payable: Decimal  # after the caps
     caps_applied: tuple[str, ...]  # the contract parameters that limited the payment
     status: Status
     status_reasons: tuple[str, ...]
     cap_notes: tuple[str, ...] = ()  # each applied cap in words, for people
+    components: tuple[ComponentTotals, ...] = ()
 
 
 @dataclass
@@ -68,10 +115,10 @@ class Statement:
     years: list[int]
     identifier: str  # "hetu" or "pseudonym": the identifiers the inputs used
     child_years: list[ChildYear]
-    lines: list[DeductionLine]
+    lines: list[UseLine]
     totals: dict[int, YearTotals]
     inputs: dict[str, str] = field(default_factory=dict)  # input file -> SHA-256
-    netting: str = "child_year"
+    details: list[DetailLine] = field(default_factory=list)
     ignored_register_rows: int = 0  # register rows of people not in the cohort
 
     def child_year(self, person: str, year: int) -> ChildYear | None:
@@ -80,5 +127,14 @@ class Statement:
                 return line
         return None
 
-    def lines_of(self, person: str, year: int) -> list[DeductionLine]:
+    def lines_of(self, person: str, year: int) -> list[UseLine]:
         return [line for line in self.lines if line.person == person and line.year == year]
+
+    def details_of(self, person: str, year: int) -> list[DetailLine]:
+        return [line for line in self.details if line.person == person and line.year == year]
+
+    @property
+    def netting(self) -> str:
+        """The netting of the components, in one word (``mixed`` when they differ)."""
+        kinds = {c.netting for t in self.totals.values() for c in t.components}
+        return kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else "child_year")

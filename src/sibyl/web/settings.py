@@ -114,10 +114,19 @@ ROOT_URLCONF = "sibyl.web.urls"
 WSGI_APPLICATION = "sibyl.web.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def mechanism_template_dirs() -> list[Path]:
+    from sibyl.mechanisms import registry
+
+    return [m.folder / "templates" for m in registry.MECHANISMS.values()]
+
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [WEB_DIR / "templates"],
+        # The payment mechanisms bring the templates of their parts of the pages
+        # (mechanisms/<name>/…), found through the registry.
+        "DIRS": [WEB_DIR / "templates", *mechanism_template_dirs()],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 WEB = Path(__file__).resolve().parent
+MECHANISMS = WEB.parent / "mechanisms"
 LOCALE = WEB / "locale"
 LANGUAGES = ("fi", "sv")
 KEYWORDS = {
@@ -26,6 +27,7 @@ KEYWORDS = {
     "gettext": None,
     "gettext_lazy": None,
     "gettext_noop": None,
+    "N_": None,
     "ngettext": (1, 2),
     "ngettext_lazy": (1, 2),
     "pgettext": ((1, "c"), 2),
@@ -37,11 +39,17 @@ KEYWORDS = {
 
 
 def sources() -> Iterator[Path]:
-    """The files whose messages are translated: the web application's templates and Python."""
+    """The files whose messages are translated: the web application's templates and Python, and
+    the payment mechanisms' page templates and the words they mark with ``N_``."""
     for path in sorted(WEB.rglob("*")):
         if "migrations" in path.parts or "locale" in path.parts or not path.is_file():
             continue
         if path.suffix in (".html", ".txt", ".py"):
+            yield path
+    for path in sorted(MECHANISMS.rglob("*")):
+        if path.is_file() and (
+            (path.suffix == ".html" and "templates" in path.parts) or path.suffix == ".py"
+        ):
             yield path
 
 

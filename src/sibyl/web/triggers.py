@@ -7,6 +7,8 @@ or logged. SQLite and PostgreSQL are supported; other databases rely on the mode
 from __future__ import annotations
 
 LINE_TABLES = ("statements_childyearline", "statements_deductionline", "statements_adjustment")
+"""The line tables of migration 0002 (fixed: a later table gets its triggers in its own
+migration, by :func:`create_line_triggers`)."""
 
 STATEMENT_MESSAGE = "an approved statement cannot be changed"
 LINE_MESSAGE = "the lines of an approved statement cannot be changed"
@@ -20,17 +22,28 @@ def _sqlite_statements() -> list[str]:
         f"""CREATE TRIGGER statement_approved_no_delete BEFORE DELETE ON statements_statement
         WHEN OLD.status = 'approved' BEGIN SELECT RAISE(ABORT, '{STATEMENT_MESSAGE}'); END""",
     ]
+    for table in LINE_TABLES:
+        sql += _sqlite_line(table)
+    return sql
+
+
+def _sqlite_line(table: str) -> list[str]:
     approved = (
         "(SELECT status FROM statements_statement WHERE id = {row}.statement_id) = 'approved'"
     )
-    for table in LINE_TABLES:
-        for event, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
-            sql.append(
-                f"""CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table}
-                WHEN {approved.format(row=row)}
-                BEGIN SELECT RAISE(ABORT, '{LINE_MESSAGE}'); END"""
-            )
-    return sql
+    return [
+        f"""CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table}
+        WHEN {approved.format(row=row)}
+        BEGIN SELECT RAISE(ABORT, '{LINE_MESSAGE}'); END"""
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD"))
+    ]
+
+
+def _postgres_line(table: str) -> list[str]:
+    return [
+        f"""CREATE TRIGGER {table}_frozen BEFORE INSERT OR UPDATE OR DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION sibyl_line_guard()"""
+    ]
 
 
 def _sqlite_audit() -> list[str]:
@@ -59,10 +72,7 @@ def _postgres_statements() -> list[str]:
         END $$ LANGUAGE plpgsql""",
     ]
     for table in LINE_TABLES:
-        sql.append(
-            f"""CREATE TRIGGER {table}_frozen BEFORE INSERT OR UPDATE OR DELETE ON {table}
-            FOR EACH ROW EXECUTE FUNCTION sibyl_line_guard()"""
-        )
+        sql += _postgres_line(table)
     return sql
 
 
@@ -94,3 +104,18 @@ def create_audit_triggers(apps, schema_editor) -> None:
         _run(schema_editor, _sqlite_audit())
     elif vendor == "postgresql":
         _run(schema_editor, _postgres_audit())
+
+
+def create_line_triggers(*tables: str):
+    """A migration operation's function: the line triggers of approved statements on ``tables``
+    (which must exist; the guard function of migration 0002 is reused on PostgreSQL)."""
+
+    def create(apps, schema_editor) -> None:
+        vendor = schema_editor.connection.vendor
+        for table in tables:
+            if vendor == "sqlite":
+                _run(schema_editor, _sqlite_line(table))
+            elif vendor == "postgresql":
+                _run(schema_editor, _postgres_line(table))
+
+    return create

@@ -47,7 +47,6 @@ from sibyl.web.fund.forms import (
 from sibyl.web.fund.simulation import PERCENTILES, Parameters, Simulation, run, scenarios_for
 from sibyl.web.store import fund as store
 from sibyl.web.store.aggregates import fund_years
-from sibyl.web.store.statements import RETURN_CAP_PAY_DAY
 from sibyl.web.ui.charts import chart_view, svg_response
 from sibyl.web.ui.contracts import contract_of
 from sibyl.web.ui.templatetags.sibyl import money
@@ -85,11 +84,10 @@ class Headroom:
 
 def cap_headroom(contract: Contract, day: date) -> Headroom:
     """The headroom for the next outcome payment after ``day``: the payment for ``day``'s year,
-    paid on :data:`RETURN_CAP_PAY_DAY` of the following year and passed on to the investors the
+    paid on the contract's pay day of the following year and passed on to the investors the
     same day, at the contract's cap for that year (as the statement of that year applies it)."""
     year = day.year
-    month, dom = RETURN_CAP_PAY_DAY
-    pay_date = date(year + 1, month, dom)
+    pay_date = contract.pay_day(year)
     try:
         rate = contract.for_year("investor_return_cap", year)
     except SibylInputError as exc:
@@ -105,6 +103,12 @@ def cap_headroom(contract: Contract, day: date) -> Headroom:
         return Headroom(year, pay_date, Decimal(rate), None, reason)
     rate = Decimal(rate)
     return Headroom(year, pay_date, rate, store.headroom(contract.id, pay_date, rate), None)
+
+
+def _first_value(contract: Contract, name: str, year: int):
+    """A parameter's value for ``year``, or ``None`` when the contract has no such parameter."""
+    parameter = contract.find_parameter(name)
+    return None if parameter is None else parameter.at(date(year, 1, 1))
 
 
 def _xirr_reason(position: store.Position) -> str:
@@ -430,7 +434,7 @@ def _results(simulation: Simulation) -> dict[str, object]:
         "runs": runs,
         "seed": simulation.seed,
         "scenario": scenario,
-        "base": simulation.contract.base_per_child_year(int(result.years[0])),
+        "base": _first_value(simulation.contract, "base_per_child_year", int(result.years[0])),
         "case": simulation.case,
         "case_totals": {
             name: simulation.case.total(name)

@@ -41,7 +41,15 @@ class Statement(models.Model):
     contract_sha256 = models.CharField(max_length=64)
     price_list_sha256 = models.CharField(max_length=64)
     extracts = models.JSONField(help_text="file, SHA-256, as-of date and services of each extract")
-    netting = models.CharField(max_length=16)
+    netting = models.CharField(max_length=16, help_text="the components' netting, or mixed")
+    components = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=(
+            "each payment component's totals: component, mechanism, netting, base, deductions, "
+            "computed and limits (money as text); null for a statement made before components"
+        ),
+    )
     result_status = models.CharField(max_length=16, help_text="final or provisional")
     status_reasons = models.JSONField(default=list)
     children = models.PositiveIntegerField()
@@ -127,18 +135,26 @@ class StatementLine(models.Model):
 
 
 class ChildYearLine(StatementLine):
+    """A child-year: base, deduction and payment summed over the payment components, and each
+    component's own three figures (``components``, money as text)."""
+
     child = models.ForeignKey("cohort.Child", on_delete=models.PROTECT, related_name="+")
     followup_days = models.PositiveSmallIntegerField()
     days_in_year = models.PositiveSmallIntegerField()
     base = models.DecimalField(**MONEY)
     deduction = models.DecimalField(**MONEY)
     payment = models.DecimalField(**MONEY)
+    components = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["statement", "child"]
 
 
 class DeductionLine(StatementLine):
+    """The priced use of one service by one child in the statement's year (units × unit price).
+    A ``priced_deductions`` component deducts it from the base; a forecast compares it with the
+    forecast."""
+
     child = models.ForeignKey("cohort.Child", on_delete=models.PROTECT, related_name="+")
     service = models.PositiveSmallIntegerField()
     units = models.PositiveIntegerField()
@@ -149,6 +165,24 @@ class DeductionLine(StatementLine):
 
     class Meta:
         ordering = ["statement", "child", "service"]
+
+
+class DetailLine(StatementLine):
+    """A payment mechanism's own line for a child-year: a service's forecast, an outcome claim
+    (accepted or rejected, with why)."""
+
+    child = models.ForeignKey("cohort.Child", on_delete=models.PROTECT, related_name="+")
+    component = models.CharField(max_length=64)
+    kind = models.CharField(max_length=32)
+    item = models.CharField(max_length=64)
+    quantity = models.DecimalField(max_digits=20, decimal_places=4)
+    unit_price = models.DecimalField(max_digits=30, decimal_places=12, null=True, blank=True)
+    amount = models.DecimalField(**MONEY)
+    status = models.CharField(max_length=16, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["statement", "child", "component", "kind", "item"]
 
 
 class Adjustment(StatementLine):

@@ -357,9 +357,10 @@ def _price_text(price: Decimal) -> str:
 def _comparison(stored: StoredExplanation, names: dict[int, str]) -> list[dict]:
     """The stored line beside the figures recomputed now, row by row."""
     line, now = stored.line, stored.explanation
+    labels = stored.labels
     rows = [
         {"label": _("Follow-up days"), "stored": line.followup_days, "now": now.followup_days},
-        {"label": _("Base"), "stored": line.base, "now": now.base, "money": True},
+        {"label": _(labels.base), "stored": line.base, "now": now.base, "money": True},
     ]
     stored_lines = {row.service: row for row in stored.stored_deductions}
     now_lines = {item.service: item for item in now.services}
@@ -383,8 +384,13 @@ def _comparison(stored: StoredExplanation, names: dict[int, str]) -> list[dict]:
             }
         )
     rows += [
-        {"label": _("Deductions"), "stored": line.deduction, "now": now.deduction, "money": True},
-        {"label": _("Payment"), "stored": line.payment, "now": now.payment, "money": True},
+        {
+            "label": _(labels.deduction),
+            "stored": line.deduction,
+            "now": now.deduction,
+            "money": True,
+        },
+        {"label": _(labels.payment), "stored": line.payment, "now": now.payment, "money": True},
     ]
     for row in rows:
         row["differs"] = row["stored"] != row["now"]
@@ -408,6 +414,7 @@ def _explanation_context(stored: StoredExplanation) -> dict:
         )
     return {
         "services": services,
+        "several_components": len(stored.explanation.components) > 1,
         "comparison": _comparison(stored, names),
         "extracts_used": [
             {

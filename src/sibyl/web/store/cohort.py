@@ -152,3 +152,23 @@ def reveal(contract_id: str, pseudonym: str, *, actor: str, reason: str) -> str:
         details={"pseudonym": pseudonym, "reason": reason.strip()},
     )
     return code
+
+
+def stored_birth_years(contract: Contract, children: list[Child] | None = None) -> dict[str, int]:
+    """The birth years of the contract's children (or of ``children``), by pseudonym, for a
+    payment component that looks at ages; empty when none does.
+
+    The identity code is read from the vault only to take its birth year, which goes no further
+    than the settlement; a child imported with the city's own pseudonym has no code in the vault,
+    and the settlement refuses a component that needs its age.
+    """
+    if not contract.needs_birth_years:
+        return {}
+    keyring = identity.load_keys()
+    entries = VaultEntry.objects.filter(child__contract_id=contract.id).select_related("child")
+    if children is not None:
+        entries = entries.filter(child__in=children)
+    return {
+        entry.child.pseudonym: identity.birth_date(identity.unseal(entry.token, keyring)).year
+        for entry in entries
+    }

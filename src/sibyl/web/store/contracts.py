@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sibyl.contract import Contract, load_contract, load_prices
@@ -20,8 +21,8 @@ class StoredContract:
     prices: PriceListVersion
 
 
-def _store_contract(contract: Contract, name: str) -> ContractVersion:
-    path = resolve(name)
+def _store_contract(contract: Contract, name: str, on: date | None) -> ContractVersion:
+    path = resolve(name, on=on)
     version, _ = ContractVersion.objects.get_or_create(
         contract_id=contract.id,
         sha256=contract.sha256,
@@ -50,10 +51,11 @@ def _price_list_from_text(contract: Contract, text: str, source: str) -> Contrac
     )
 
 
-def stored_contract(name: str, *, actor: str) -> StoredContract:
-    """Load a contract, record its version, and apply the newest stored price list."""
-    contract = load_contract(name)
-    version = _store_contract(contract, name)
+def stored_contract(name: str, *, actor: str, on: date | None = None) -> StoredContract:
+    """Load a contract (the version in force ``on`` a day, by default the latest), record its
+    version, and apply the newest stored price list."""
+    contract = load_contract(name, on=on)
+    version = _store_contract(contract, name, on)
     latest = PriceListVersion.objects.filter(contract_id=contract.id).order_by("-id").first()
     if latest is None:
         text = Path(contract.prices.source).read_text(encoding="utf-8")

@@ -28,6 +28,7 @@ from sibyl.web.cohort.models import FollowupSpell as SpellRow
 from sibyl.web.contracts.models import ContractVersion, PriceListVersion
 from sibyl.web.imports.models import RegisterImport, ServiceEpisode
 from sibyl.web.statements.models import ChildYearLine, DeductionLine, Statement
+from sibyl.web.store.cohort import stored_birth_years
 from sibyl.web.store.contracts import _price_list_from_text
 
 
@@ -54,6 +55,10 @@ class StoredExplanation:
     @property
     def matches(self) -> bool:
         return not self.differences
+
+    @property
+    def labels(self):
+        return self.contract.labels
 
 
 def statement_contract(statement: Statement, current: Contract | None = None) -> Contract:
@@ -188,6 +193,7 @@ def explain_child_year(
         person=child.pseudonym,
         year=statement.year,
         as_of=statement.as_of,
+        birth_years=stored_birth_years(contract, [child]),
     )
     stored_deductions = list(
         DeductionLine.objects.filter(statement=statement, child=child).order_by("service")

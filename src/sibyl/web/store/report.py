@@ -48,6 +48,7 @@ from sibyl.reports.model import (
     ServiceYear,
     ServiceYearActivity,
     YearTotal,
+    payment_rules,
 )
 from sibyl.settlement.export import atomic_write
 from sibyl.web.audit import log as audit
@@ -55,7 +56,6 @@ from sibyl.web.statements.models import Statement
 from sibyl.web.store import aggregates
 from sibyl.web.store.contracts import stored_contract
 from sibyl.web.store.fund import position, stored_flows
-from sibyl.web.store.statements import RETURN_CAP_PAY_DAY
 
 log = logging.getLogger(__name__)
 
@@ -348,8 +348,7 @@ def _fund(contract: Contract, year: int, invoice: Decimal) -> Fund | None:
     if found.xirr is None:
         reason = "no_contributions" if not found.contributions else "no_distributions"
     rate = contract.for_year("investor_return_cap", year)
-    month, day = RETURN_CAP_PAY_DAY
-    pay_date = date(year + 1, month, day)
+    pay_date = contract.pay_day(year)
     headroom = None
     if rate is not None and found.contributions:
         headroom = apply_cap(investor_flows(flows), ZERO, pay_date, Decimal(rate)).headroom
@@ -413,8 +412,8 @@ def _methods(contract: Contract, statement: Statement) -> Methods:
         result_status=statement.result_status,
         status_reasons=tuple(statement.status_reasons),
         as_of=statement.as_of,
-        netting=statement.netting,
-        base_per_child_year=contract.base_per_child_year(statement.year),
+        payment=payment_rules(contract, statement.year),
+        pay_day=contract.pay_day(statement.year),
         extracts=tuple(
             Extract(
                 file=e["file"],

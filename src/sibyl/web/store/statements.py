@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from sibyl.errors import SibylInputError
+from sibyl.mechanisms.base import DetailLine as DetailResult
 from sibyl.money import format_money
 from sibyl.settlement import settle
 from sibyl.settlement.export import (
@@ -25,24 +26,54 @@ from sibyl.settlement.export import (
     write_statement_csv,
     write_statement_xlsx,
 )
-from sibyl.settlement.model import ChildYear, DeductionLine, YearTotals
+from sibyl.settlement.model import ChildYear, ComponentTotals, ComponentYear, UseLine, YearTotals
 from sibyl.settlement.model import Statement as StatementResult
 from sibyl.web.audit import log as audit
 from sibyl.web.cohort.models import Child
 from sibyl.web.statements.models import (
     Adjustment,
     ChildYearLine,
+    DetailLine,
     Statement,
 )
 from sibyl.web.statements.models import DeductionLine as DeductionRow
-from sibyl.web.store.cohort import stored_spells
+from sibyl.web.store.cohort import stored_birth_years, stored_spells
 from sibyl.web.store.contracts import stored_contract
 from sibyl.web.store.imports import stored_episodes
 
 ZERO = Decimal("0.00")
-RETURN_CAP_PAY_DAY = (6, 30)
-"""The city pays a year's outcome payment on 30 June of the following year (assumption, as in
-the savings scenario; the contract's own invoicing date is not public)."""
+
+
+def _money_text(value: Decimal) -> str:
+    return format_money(value)
+
+
+def components_json(totals: YearTotals) -> list[dict]:
+    """A year's component totals as the statement stores them (money as text)."""
+    return [
+        {
+            "component": c.component,
+            "mechanism": c.mechanism,
+            "netting": c.netting,
+            "base": _money_text(c.base),
+            "deductions": _money_text(c.deductions),
+            "computed": _money_text(c.computed),
+            "limits": list(c.limits),
+        }
+        for c in totals.components
+    ]
+
+
+def child_components_json(row: ChildYear) -> list[dict]:
+    return [
+        {
+            "component": c.component,
+            "base": _money_text(c.base),
+            "deduction": _money_text(c.deduction),
+            "payment": _money_text(c.payment),
+        }
+        for c in row.components
+    ]
 
 
 def _approved(contract_id: str, year: int) -> Statement | None:
@@ -71,8 +102,9 @@ def _baseline(contract_id: str, year: int) -> dict[int, Decimal]:
 
 
 def create_statement(name: str, year: int, *, actor: str) -> Statement:
-    """Settle ``year`` from the store as a draft (replacing an earlier draft of the year)."""
-    stored = stored_contract(name, actor=actor)
+    """Settle ``year`` from the store as a draft (replacing an earlier draft of the year), under
+    the version of the contract in force on the year's last day."""
+    stored = stored_contract(name, actor=actor, on=date(year, 12, 31))
     contract = stored.contract
     if _approved(contract.id, year) is not None:
         raise SibylInputError(
@@ -105,6 +137,7 @@ def create_statement(name: str, year: int, *, actor: str) -> Statement:
         ).aggregate(total=Sum("invoice_total"))["total"]
         or ZERO
     )
+    births = stored_birth_years(contract)
     result = settle(
         contract,
         spells,
@@ -113,13 +146,21 @@ def create_statement(name: str, year: int, *, actor: str) -> Statement:
         as_of=as_of,
         identifier="pseudonym",
         paid_before=paid_before,
+        birth_years=births,
     )
     child_ids = dict(Child.objects.filter(contract_id=contract.id).values_list("pseudonym", "id"))
 
     adjustments: list[tuple[int, int, Decimal, Decimal]] = []
     for earlier in approved_years:
+        then = stored_contract(name, actor=actor, on=date(earlier, 12, 31)).contract
         recomputed = settle(
-            contract, spells, episodes, years=[earlier], as_of=as_of, identifier="pseudonym"
+            then,
+            spells,
+            episodes,
+            years=[earlier],
+            as_of=as_of,
+            identifier="pseudonym",
+            birth_years=births,
         )
         baseline = _baseline(contract.id, earlier)
         now = {child_ids[row.person]: row.payment for row in recomputed.child_years}
@@ -155,6 +196,7 @@ def create_statement(name: str, year: int, *, actor: str) -> Statement:
                 for imp in imports
             ],
             netting=result.netting,
+            components=components_json(totals),
             result_status=totals.status,
             status_reasons=list(totals.status_reasons),
             children=totals.children,
@@ -178,8 +220,26 @@ def create_statement(name: str, year: int, *, actor: str) -> Statement:
                 base=row.base,
                 deduction=row.deduction,
                 payment=row.payment,
+                components=child_components_json(row),
             )
             for row in result.child_years
+        )
+        DetailLine.objects.bulk_create(
+            DetailLine(
+                statement=statement,
+                child_id=child_ids[row.person],
+                component=row.component,
+                kind=row.kind,
+                item=row.item,
+                quantity=row.quantity,
+                unit_price=row.unit_price.quantize(Decimal("1e-12"))
+                if row.unit_price is not None
+                else None,
+                amount=row.amount,
+                status=row.status,
+                note=row.note,
+            )
+            for row in result.details
         )
         prices = contract.prices
         DeductionRow.objects.bulk_create(
@@ -230,7 +290,7 @@ def _return_cap(
 ) -> tuple[Decimal, list[str], list[str]]:
     """The investors' return cap (DOMAIN.md 3.5) on the year's invoice, from the fund ledger.
 
-    The city pays on :data:`RETURN_CAP_PAY_DAY` of the following year; the amount invoiced
+    The city pays on the contract's pay day of the following year; the amount invoiced
     (the year's payable amount plus the adjustments) may not bring the investors' XIRR above
     the contract's cap. Without a fund ledger in the store the cap cannot be checked, and the
     statement says so.
@@ -246,8 +306,7 @@ def _return_cap(
             "(`sibyl fund import`)"
         )
         return payable, caps, notes
-    month, day = RETURN_CAP_PAY_DAY
-    pay_date = date(year + 1, month, day)
+    pay_date = contract.pay_day(year)
     invoice = payable + adjustments
     if invoice <= 0:
         return payable, caps, notes
@@ -315,6 +374,7 @@ def as_result(statement: Statement) -> StatementResult:
     names = dict(
         Child.objects.filter(contract_id=statement.contract_id).values_list("id", "pseudonym")
     )
+    only = (statement.components or [{"component": "outcome_payment"}])[0]["component"]
     child_years = [
         ChildYear(
             person=names[row.child_id],
@@ -324,11 +384,37 @@ def as_result(statement: Statement) -> StatementResult:
             base=row.base,
             deduction=row.deduction,
             payment=row.payment,
+            components=tuple(
+                ComponentYear(
+                    c["component"],
+                    Decimal(c["base"]),
+                    Decimal(c["deduction"]),
+                    Decimal(c["payment"]),
+                )
+                for c in row.components
+            )
+            if row.components
+            else (ComponentYear(only, row.base, row.deduction, row.payment),),
         )
         for row in ChildYearLine.objects.filter(statement=statement)
     ]
+    details = [
+        DetailResult(
+            person=names[row.child_id],
+            year=statement.year,
+            component=row.component,
+            kind=row.kind,
+            item=row.item,
+            quantity=row.quantity,
+            unit_price=row.unit_price,
+            amount=row.amount,
+            status=row.status,
+            note=row.note,
+        )
+        for row in DetailLine.objects.filter(statement=statement)
+    ]
     lines = [
-        DeductionLine(
+        UseLine(
             person=names[row.child_id],
             year=statement.year,
             service=row.service,
@@ -352,6 +438,7 @@ def as_result(statement: Statement) -> StatementResult:
         status=statement.result_status,  # type: ignore[arg-type]
         status_reasons=tuple(statement.status_reasons),
         cap_notes=tuple(statement.cap_notes),
+        components=stored_component_totals(statement),
     )
     return StatementResult(
         contract=f"{statement.contract_id} v{statement.contract_version}",
@@ -365,7 +452,35 @@ def as_result(statement: Statement) -> StatementResult:
         lines=lines,
         totals={statement.year: totals},
         inputs={e["file"]: e["sha256"] for e in statement.extracts},
-        netting=statement.netting,
+        details=details,
+    )
+
+
+def stored_component_totals(statement: Statement) -> tuple[ComponentTotals, ...]:
+    """The statement's component totals; a statement made before components had one, of the
+    base minus the priced use, whose totals are the statement's own."""
+    if statement.components is None:
+        return (
+            ComponentTotals(
+                component="outcome_payment",
+                mechanism="priced_deductions",
+                netting=statement.netting,
+                base=statement.base,
+                deductions=statement.deductions,
+                computed=statement.computed,
+            ),
+        )
+    return tuple(
+        ComponentTotals(
+            component=c["component"],
+            mechanism=c["mechanism"],
+            netting=c["netting"],
+            base=Decimal(c["base"]),
+            deductions=Decimal(c["deductions"]),
+            computed=Decimal(c["computed"]),
+            limits=tuple(c["limits"]),
+        )
+        for c in statement.components
     )
 
 
