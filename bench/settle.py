@@ -229,10 +229,13 @@ def contract_inputs(first_year: int, last_year: int) -> dict[str, Any]:
 
     contract = load_contract("helsinki")
     years = list(range(first_year, last_year + 1))
+    base = contract.find_parameter("base_per_child_year")
     return {
         "years": years,
         "prices": contract.prices.to_arrow(years),
-        "base_cents": {y: to_cents(contract.base_per_child_year(y)) for y in years},
+        "base_cents": {y: to_cents(base.at(date(y, 1, 1))) for y in years},
+        "components": contract.components,
+        "contract": contract,
         "care_day_services": sorted(
             code for code, service in contract.services.items() if service.basis == "care_day"
         ),
@@ -425,8 +428,9 @@ def part_engine(args: argparse.Namespace) -> dict[str, Any]:
         years=inputs["years"],
         as_of=as_of,
         calendar=inputs["calendar"],
-        base_cents=inputs["base_cents"],
         care_day_services=inputs["care_day_services"],
+        components=inputs["components"],
+        contract=inputs["contract"],
         con=con,
     )
     finished = time.perf_counter()
@@ -443,37 +447,41 @@ def part_engine(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def profile_engine(con, spells, episodes, inputs, as_of: date, data: Path) -> None:
-    """EXPLAIN ANALYZE of the SQL that Ibis compiles for the engine's expressions."""
-    from sibyl.settlement.engine import build_child_years, build_lines
+    """The engine once more under DuckDB's profiler: each statement Ibis sends, as compiled."""
+    from sibyl.settlement.engine import compute
 
-    yrs = con.create_table(
-        "profile_years", years_table(inputs["years"], inputs["base_cents"]), temp=True
-    )
-    days = con.create_table(
-        "profile_days",
-        inputs["calendar"]
-        .day_table(inputs["years"][0], inputs["years"][-1])
-        .select(["day", "working_before"]),
-        temp=True,
-    )
-    prices = con.create_table("profile_prices", inputs["prices"], temp=True)
-    lines = build_lines(
-        spells,
-        episodes,
-        prices,
-        yrs,
-        days,
-        as_of=as_of,
-        care_day_services=inputs["care_day_services"],
-    )
-    lines_sql = str(con.compile(lines))
-    lines_table = con.create_table("profile_lines", lines, temp=True, overwrite=True)
-    child_sql = str(con.compile(build_child_years(spells, yrs, lines_table)))
-    queries = [
-        ("lines (materialised as a temporary table)", f"CREATE TEMP TABLE p_lines AS {lines_sql}"),
-        ("child_years", f"CREATE TEMP TABLE p_child_years AS {child_sql}"),
-    ]
-    profile(con.con, queries, data, "engine")
+    raw = con.con
+    sent: list[tuple[str, str]] = []
+    original = raw.execute
+
+    class Recorder:
+        """The connection as the engine sees it, noting each SQL statement it runs."""
+
+        def __getattr__(self, name):
+            return getattr(raw, name)
+
+        def execute(self, sql, *args, **kwargs):
+            if isinstance(sql, str) and sql.lstrip().upper().startswith(("CREATE", "SELECT")):
+                sent.append((f"statement {len(sent) + 1}", sql))
+            return original(sql, *args, **kwargs)
+
+    con.con = Recorder()
+    try:
+        compute(
+            spells,
+            episodes,
+            inputs["prices"],
+            years=inputs["years"],
+            as_of=as_of,
+            calendar=inputs["calendar"],
+            care_day_services=inputs["care_day_services"],
+            components=inputs["components"],
+            contract=inputs["contract"],
+            con=con,
+        )
+    finally:
+        con.con = raw
+    profile(raw, sent, data, "engine")
 
 
 def profile(raw: Any, queries: list[tuple[str, str]], data: Path, name: str) -> None:

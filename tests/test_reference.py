@@ -1,13 +1,14 @@
 """The reference implementation (tests/reference.py) against the hand-computed scenarios.
 
 Each scenario's expected values were worked out by hand (the ``working`` in the file); here the
-independent reference must arrive at exactly the same child-year lines, deduction lines and
-totals. The engine is checked against the same files by the plugin in tests/scenarios.
+independent reference must arrive at exactly the same child-year lines (with each component's
+figures), deduction lines, detail lines and totals: the scenarios of the settlement rules
+(tests/scenarios) and each payment mechanism's own (src/sibyl/mechanisms/*/scenarios). The engine
+is checked against the same files by the plugin in tests/scenarios.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -18,35 +19,44 @@ from reference import (
     cents,
     difference_report,
     load_scenario,
+    mechanism_scenario_files,
+    months_later,
     prices_from_rows,
     read_price_rows,
     reference_for_scenario,
     round_half_up,
     scenario_differences,
     scenario_files,
+    scenario_id,
     working_days_in_year,
 )
 
 SCENARIOS = scenario_files()
+MECHANISM_SCENARIOS = mechanism_scenario_files()
+EVERY_SCENARIO = SCENARIOS + MECHANISM_SCENARIOS
 
 
 def test_there_are_at_least_twenty_scenarios():
     assert len(SCENARIOS) >= 20
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=[path.stem for path in SCENARIOS])
+def test_each_mechanism_has_scenarios():
+    counts = {
+        name: sum(1 for path in MECHANISM_SCENARIOS if path.parent.parent.name == name)
+        for name in ("priced_deductions", "forecast_savings", "outcome_events")
+    }
+    assert counts["forecast_savings"] >= 8, counts
+    assert counts["outcome_events"] >= 8, counts
+    assert counts["priced_deductions"] >= 1, counts
+
+
+@pytest.mark.parametrize("path", EVERY_SCENARIO, ids=[scenario_id(path) for path in EVERY_SCENARIO])
 def test_reference_agrees_with_the_hand_computed_scenario(path):
     scenario = load_scenario(path)
-    child_years, lines, totals = reference_for_scenario(scenario)
-    children = {
-        key: dict(zip(("followup_days", "base", "deduction", "payment"), value, strict=True))
-        for key, value in child_years.items()
-    }
-    line_rows = {
-        key: dict(zip(("units", "amount"), value, strict=True)) for key, value in lines.items()
-    }
-    total_rows = {year: asdict(row) for year, row in totals.items()}
-    differences = scenario_differences(scenario, children, line_rows, total_rows)
+    result = reference_for_scenario(scenario)
+    differences = scenario_differences(
+        scenario, result.children, result.lines, result.totals, result.details
+    )
     assert not differences, difference_report(scenario, differences, "The reference")
 
 
@@ -82,16 +92,9 @@ def test_a_wrong_expectation_is_reported_readably():
         {"child": "child-B", "year": 2023, "followup_days": 365, "base": Decimal("4000.00")}
         | {"deduction": Decimal("0.00"), "payment": Decimal("4000.00")}
     )
-    child_years, lines, _ = reference_for_scenario(scenario)
-    children = {
-        key: dict(zip(("followup_days", "base", "deduction", "payment"), value, strict=True))
-        for key, value in child_years.items()
-    }
-    line_rows = {
-        key: dict(zip(("units", "amount"), value, strict=True)) for key, value in lines.items()
-    }
+    result = reference_for_scenario(scenario)
     report = difference_report(
-        scenario, scenario_differences(scenario, children, line_rows, {}), "The engine"
+        scenario, scenario_differences(scenario, result.children, result.lines, {}), "The engine"
     )
     assert (
         "deduction line [child child-A, year 2023, service 1] amount: expected 915.41, got "
@@ -103,7 +106,21 @@ def test_a_wrong_expectation_is_reported_readably():
 
 
 def test_every_scenario_file_reads():
-    for path in SCENARIOS:
+    for path in EVERY_SCENARIO:
         scenario = load_scenario(path)
         assert isinstance(scenario.as_of, date), path.name
         assert scenario.working, f"{path.name} shows no working"
+
+
+def test_every_mechanism_scenario_names_its_rounding():
+    # The brief of every mechanism scenario: money to the cent, the rounding rule named.
+    for path in MECHANISM_SCENARIOS:
+        assert "half up" in load_scenario(path).working, f"{path.name} names no rounding rule"
+
+
+def test_months_later__the_same_day_number_or_the_last_day_of_the_month():
+    assert months_later(date(2023, 3, 15), 24) == date(2025, 3, 15)
+    assert months_later(date(2023, 8, 31), 18) == date(2025, 2, 28)
+    assert months_later(date(2022, 8, 31), 18) == date(2024, 2, 29)
+    assert months_later(date(2023, 1, 31), 1) == date(2023, 2, 28)
+    assert months_later(date(2023, 12, 31), 12) == date(2024, 12, 31)

@@ -1,8 +1,11 @@
-"""The synthetic generators: reproducible, valid, and shaped like the public figures."""
+"""The synthetic generators: reproducible, valid, and shaped like the public figures; for any
+contract (its services by category, their bases, its ages, capacity and enrolment window)."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import typing
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -13,6 +16,7 @@ import pytest
 
 from sibyl import identity, synth
 from sibyl.contract import load_contract
+from sibyl.contract.model import ServiceCategory
 from sibyl.register.cohort import read_cohort
 from sibyl.register.model import EPISODE_SCHEMA, EXIT_REASONS
 from sibyl.register.reader import read_extract
@@ -62,6 +66,26 @@ def test_synth_cohort__same_seed_same_cohort_other_seed_other_cohort(contract, c
 def test_synth_register__same_seed_same_rows_other_seed_other_rows(contract, cohort, register):
     assert synth.synth_register(contract, cohort, as_of=AS_OF, seed=7) == register
     assert synth.synth_register(contract, cohort, as_of=AS_OF, seed=8) != register
+
+
+def test_synth_helsinki__the_same_rows_as_when_the_model_knew_only_helsinki(
+    tmp_path, cohort, register
+):
+    """The demo's and the benchmark's figures rest on these rows: the contract-generic model
+    gives Helsinki exactly the files of the model of nine fixed codes. If this fails on purpose
+    (a change of the model, or a NumPy whose random streams changed), update the fingerprints
+    and the figures that depend on them (bench/RESULTS.md, the demo's tables in the docs)."""
+    files = {
+        "cohort": synth.write_cohort_csv(tmp_path / "cohort.csv", cohort),
+        "register": synth.write_extract_csv(tmp_path / "register.csv", register),
+    }
+    fingerprints = {
+        name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in files.items()
+    }
+    assert fingerprints == {
+        "cohort": "ae5152be3502c81b85444241ee201c8d024fa2bd2f5ee754f5a34940dbe2ebb2",
+        "register": "3dae6d59b9fa5b456f2c34302fafe6803ce25b66e5a08ee69ae0c9d7593a0e37",
+    }
 
 
 def test_synth_national__same_seed_same_tables_other_seed_other_tables(national):
@@ -137,7 +161,7 @@ def test_synth_register__rows_are_valid_register_rows(contract, cohort, register
         if row.end is not None:
             assert row.end >= row.start
         if row.days is not None:
-            assert row.service in synth.CARE_DAY_SERVICES
+            assert row.service in contract.care_day_services
             assert row.end is not None
             assert 0 <= row.days <= (row.end - row.start).days + 1
     assert [row.line for row in register] == list(range(2, len(register) + 2))
@@ -254,7 +278,7 @@ def test_synth_national__rows_are_valid_and_mixed(national):
     has_days = pc.is_valid(days_arr).to_numpy(zero_copy_only=False)
     days = days_arr.fill_null(0).to_numpy()
     assert has_days.sum() > 0
-    assert np.isin(service[has_days], list(synth.CARE_DAY_SERVICES)).all()
+    assert np.isin(service[has_days], load_contract("helsinki").care_day_services).all()
     assert (days[has_days] <= end[has_days] - start[has_days] + 1).all()
     assert (days[has_days] >= 0).all()
     # Rows of people in follow-up only, sorted by person.
@@ -266,3 +290,140 @@ def test_synth_national__rows_are_valid_and_mixed(national):
     p, s, a, b = person[order], service[order], start[order], np.where(closed, end, 1 << 40)[order]
     same = (p[1:] == p[:-1]) & (s[1:] == s[:-1])
     assert (same & (a[1:] <= b[:-1])).any()
+
+
+# --- any contract: Hämeenlinna and Vantaa -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hameenlinna():
+    return load_contract("hameenlinna")
+
+
+@pytest.fixture(
+    scope="module",
+    params=[("hameenlinna", None), ("vantaa", date(2021, 8, 31)), ("vantaa", date(2021, 12, 31))],
+    ids=["hameenlinna", "vantaa-v1", "vantaa-v2"],
+)
+def other(request):
+    """Another contract, its cohort and an extract as of its follow-up end."""
+    name, on = request.param
+    contract = load_contract(name, on=on)
+    cohort = synth.synth_cohort(contract, seed=5)
+    register = synth.synth_register(contract, cohort, as_of=contract.followup_end, seed=5)
+    return contract, cohort, register
+
+
+def test_synth_cohort__any_contract_its_capacity_ages_and_enrolment_window(other):
+    contract, cohort, _ = other
+    first = _first_enrolment(cohort)
+    assert len(first) == contract.for_year("capacity", contract.enrolment_start.year)
+    assert all(identity.is_valid(person) for person in first)
+    for person, enrolled in first.items():
+        assert contract.enrolment_start <= enrolled <= contract.enrolment_end
+        age = _age(identity.birth_date(person), enrolled)
+        assert contract.value("min_age_years", enrolled) <= age
+        assert age < contract.value("max_age_years", enrolled)
+    for spell in cohort:
+        assert spell.exited_on is None or spell.exited_on <= contract.followup_end
+
+
+def test_synth_register__any_contract_only_its_services_and_its_care_day_services(tmp_path, other):
+    contract, cohort, register = other
+    assert register
+    used = {row.service for row in register}
+    assert used <= set(contract.services)
+    assert len(used) >= 3
+    with_days = {row.service for row in register if row.days is not None}
+    assert with_days <= set(contract.care_day_services)
+    path = synth.write_extract_csv(tmp_path / "extract.csv", register)
+    extract = read_extract(path, contract, as_of=contract.followup_end)
+    assert extract.rejects == []
+    cohort_path = synth.write_cohort_csv(tmp_path / "cohort.csv", cohort)
+    assert read_cohort(cohort_path, contract).rejects == []
+
+
+def test_synth_register__a_watched_service_never_runs_over_the_enrolment_day(other):
+    """The contract's no_ongoing_services criterion (Vantaa: no placement at enrolment; open
+    care may run on). A re-reported row may be shifted by up to two weeks."""
+    contract, cohort, register = other
+    watched = {
+        code
+        for criterion in contract.spec.eligibility.criteria
+        if criterion.rule == "no_ongoing_services"
+        for code in criterion.services
+    }
+    first = _first_enrolment(cohort)
+    for row in register:
+        if row.service in watched and row.start < first[row.person] - timedelta(days=14):
+            assert row.end is not None
+            assert row.end < first[row.person] + timedelta(days=15)
+
+
+def test_synth_register__vantaa_children_may_be_open_care_clients_when_enrolled():
+    contract = load_contract("vantaa", on=date(2021, 12, 31))
+    cohort = synth.synth_cohort(contract, seed=2)
+    register = synth.synth_register(contract, cohort, as_of=contract.followup_end, seed=2)
+    first = _first_enrolment(cohort)
+    open_care = [
+        row
+        for row in register
+        if row.service == 32
+        and row.start < first[row.person] - timedelta(days=14)
+        and (row.end is None or row.end > first[row.person] + timedelta(days=14))
+    ]
+    assert open_care  # not ended before enrolment: the contract does not look at open care
+
+
+def test_school_year_intakes__hameenlinna_one_team_each_autumn(hameenlinna):
+    intakes = synth.school_year_intakes(hameenlinna)
+    assert intakes == [
+        (date(2018, 8, 1), date(2018, 9, 30)),
+        (date(2019, 8, 1), date(2019, 9, 30)),
+    ]
+    cohort = synth.synth_cohort(hameenlinna, seed=9, intakes=intakes)
+    first = _first_enrolment(cohort)
+    teams = defaultdict(int)
+    for enrolled in first.values():
+        (team,) = [i for i, (lo, hi) in enumerate(intakes) if lo <= enrolled <= hi]
+        teams[team] += 1
+    assert dict(teams) == {0: 25, 1: 25}
+    assert synth.synth_cohort(hameenlinna, seed=9, intakes=intakes) == cohort
+
+
+def test_synth_cohort__an_intake_outside_the_window_is_refused(hameenlinna):
+    with pytest.raises(ValueError, match="not inside the enrolment window"):
+        synth.synth_cohort(hameenlinna, intakes=[(date(2020, 8, 1), date(2020, 9, 30))])
+    # Intakes are cut to the window: only 2019 has days in January–February.
+    assert synth.school_year_intakes(hameenlinna, first_month=1, last_month=2) == [
+        (date(2019, 1, 1), date(2019, 2, 28))
+    ]
+
+
+def test_synth_register__hameenlinna_child_psychiatry_before_the_18th_birthday(hameenlinna):
+    cohort = synth.synth_cohort(hameenlinna, seed=4)
+    register = synth.synth_register(hameenlinna, cohort, as_of=hameenlinna.followup_end, seed=4)
+    psychiatry = [row for row in register if row.service == 4]  # category child_psychiatry
+    assert len(psychiatry) >= 5
+    for row in psychiatry:
+        birth = identity.birth_date(row.person)
+        eighteen = synth.years_before(birth, -18)
+        assert row.start < eighteen + timedelta(days=14)
+        assert row.end is None or row.end < eighteen + timedelta(days=15)
+        assert row.days is None  # a working-day service
+    # Institutional care at the special level is counted in the contract's one institution code.
+    assert synth.ServiceMap.of(hameenlinna).code[synth.INSTITUTION_SPECIAL] == 2
+
+
+def test_service_map__helsinki_codes_are_the_first_nine_categories():
+    services = synth.ServiceMap.of(load_contract("helsinki"))
+    assert services.code.tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0]
+    assert services.care_day == {1, 2, 3, 6}
+    assert services.ended_before_enrolment.tolist() == [False] + [True] * 8 + [False, False]
+    assert not services.psychiatry
+    assert set(synth.CATEGORIES) == set(typing.get_args(ServiceCategory))
+
+
+def test_inject_demo_errors__the_unknown_code_is_not_one_of_the_contracts(register):
+    _, injected = synth.inject_demo_errors(register, seed=3, services=[1, 12, 13])
+    assert any("service 14 is not" in error.reason for error in injected)

@@ -1,34 +1,37 @@
-"""Eligibility: the target group of DOMAIN.md 2.1 as one small named rule per criterion.
+"""Eligibility: the target group of a contract (DOMAIN.md 2.1), criterion by criterion.
 
-Each rule is a pure function of a :class:`Referral` and a :class:`~sibyl.contract.Contract`
-that returns a :class:`CriterionResult` (its code, whether it is met, and the evidence in words);
-:func:`screen` runs every rule and combines them into a :class:`Decision`: a referral is eligible
-when every criterion is met. The rules read their parameters from the contract (age limits,
-districts, accepted referral sources, the enrolment window and its services).
+A contract states its own target group (``eligibility`` in the contract file): the yes/no
+questions a referral answers (its *items*) and the *criteria*, each decided by one of Sibyl's rule
+kinds with the contract's arguments. This module holds one small named function per rule kind
+(:data:`RULES`); :func:`screen` runs the contract's criteria in the contract's order and combines
+them into a :class:`Decision`: a referral is eligible when every criterion is met. Each rule
+returns a :class:`CriterionResult`: the criterion's code, whether it is met and the evidence in
+words.
 
-========================  =====================================================================
-code                      met when
-========================  =====================================================================
-``age``                   the child is at least ``min_age_years`` and under ``max_age_years``
-                          on the referral date (Helsinki: 3–6), the age taken from the
-                          identity code's birth date: 3 on the third birthday, 7 on the
-                          seventh (:func:`age_on`)
-``difficulties``          at least two (more than one) of concentration, behaviour, social
-                          interaction, emotional life
-``parent_situation``      a parent has no education beyond basic school, or is out of work
-``family_situation``      difficulties in parenting, or a stressful life situation
-``district``              the family's district is one of the contract's districts (letter case
-                          and surrounding or repeated spaces ignored; ``ä`` and ``ö`` are
-                          letters of their own, so ``Mellunkyla`` is not ``Mellunkylä``)
-``referral_source``       the referral comes from one of the contract's accepted sources
-``ongoing_services``      no ongoing episode of a corrective service on the referral date
-                          (:func:`corrective_services`: DOMAIN.md 2.1 point 5)
-``enrolment_window``      the referral date is inside the contract's enrolment window (both
-                          ends inclusive)
-========================  =====================================================================
+=======================  ======================================================================
+rule kind                met when
+=======================  ======================================================================
+``age_between``          the child is at least ``min_age_years`` and under ``max_age_years``
+                         (contract parameters) on the referral date, the age taken from the
+                         identity code's birth date: 3 on the third birthday, 7 on the seventh
+                         (:func:`age_on`)
+``at_least``             at least ``count`` of the criterion's ``items`` are answered yes
+``any_of``               one or more of the criterion's ``items`` is answered yes
+``all_of``               every one of the criterion's ``items`` is answered yes
+``district_in``          the family's district is one of the contract's districts (letter case
+                         and surrounding or repeated spaces ignored; ``ä`` and ``ö`` are letters
+                         of their own, so ``Mellunkyla`` is not ``Mellunkylä``)
+``referral_source_in``   the referral comes from one of the contract's accepted sources
+``no_ongoing_services``  no ongoing episode, on the referral date, of the criterion's
+                         ``services`` (Helsinki: 1–8, the heavy corrective services)
+``in_enrolment_window``  the referral date is inside the contract's enrolment window (both ends
+                         inclusive)
+=======================  ======================================================================
 
-A parameter is read as in force on the referral date; a referral dated before a parameter's first
-value takes that first value (the enrolment window criterion refuses such a referral anyway).
+An item a referral does not answer counts as answered no; :func:`unknown_answers` names the
+answers to questions the contract does not ask (the store refuses such a referral). A parameter
+is read as in force on the referral date; a referral dated before a parameter's first value
+takes that first value (the enrolment window criterion refuses such a referral anyway).
 
 Only :mod:`sibyl.identity` interprets identity codes; the evidence never shows one.
 """
@@ -37,52 +40,30 @@ from __future__ import annotations
 
 import calendar
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, get_args
 
 from sibyl import identity
 from sibyl.contract import Contract
+from sibyl.contract.model import Criterion, CriterionRule, ReferralItem, ReferralSource
 
-ReferralSource = Literal["early_childhood_education", "child_health_clinic", "other"]
-CriterionCode = Literal[
-    "age",
-    "difficulties",
-    "parent_situation",
-    "family_situation",
-    "district",
-    "referral_source",
-    "ongoing_services",
-    "enrolment_window",
+__all__ = [
+    "LEAP_DAY_BIRTHDAY_IN_COMMON_YEAR",
+    "RULES",
+    "CriterionResult",
+    "Decision",
+    "Referral",
+    "ReferralSource",
+    "age_on",
+    "criteria_codes",
+    "items_of",
+    "parameter_on",
+    "screen",
+    "screened_services",
+    "unknown_answers",
 ]
-
-DIFFICULTIES: tuple[str, ...] = (
-    "concentration",
-    "behaviour",
-    "social_interaction",
-    "emotional_life",
-)
-"""The difficulties of self-regulation of DOMAIN.md 2.1 point 1 (fields of :class:`Referral`)."""
-
-MIN_DIFFICULTIES = 2
-"""DOMAIN.md 2.1 point 1: *more than one* difficulty, so at least two."""
-
-PARENT_SITUATIONS: tuple[str, ...] = ("parent_no_education", "parent_out_of_work")
-"""DOMAIN.md 2.1 point 2: either is enough."""
-
-FAMILY_SITUATIONS: tuple[str, ...] = ("parenting_difficulties", "stressful_life_situation")
-"""DOMAIN.md 2.1 point 3: either is enough."""
-
-SCHOOL_SUPPORT_SERVICES: frozenset[int] = frozenset({9})
-"""The contract services that are *not* heavy corrective services (Helsinki: 9, pupils with
-special support).
-
-DOMAIN.md 2.1 point 5: a family is not eligible when, at screening, the child has an ongoing
-episode of any outcome-criteria child-protection service (Helsinki: codes 1–8). Those are the
-contract's services except the school one, see :func:`corrective_services`. Which services count
-should become a contract parameter; until then this constant holds the exception.
-"""
 
 LEAP_DAY_BIRTHDAY_IN_COMMON_YEAR = (2, 28)
 """(month, day) on which a child born on 29 February has their birthday in a common year.
@@ -103,7 +84,9 @@ class Referral:
     """One referral of a child, as read from a referral file (DESIGN.md 3).
 
     ``hetu`` is the child's normalised identity code (:func:`sibyl.identity.normalise`);
-    ``ongoing_services`` the service codes with an episode ongoing on ``referred_on``.
+    ``answers`` the referral's yes/no answers to the contract's items (item code → answer; an
+    item not answered counts as no); ``ongoing_services`` the service codes with an episode
+    ongoing on ``referred_on``.
     """
 
     referral_id: str
@@ -111,23 +94,20 @@ class Referral:
     referred_on: date
     district: str
     referral_source: ReferralSource
-    concentration: bool = False
-    behaviour: bool = False
-    social_interaction: bool = False
-    emotional_life: bool = False
-    parent_no_education: bool = False
-    parent_out_of_work: bool = False
-    parenting_difficulties: bool = False
-    stressful_life_situation: bool = False
+    answers: Mapping[str, bool] = field(default_factory=dict)
     ongoing_services: frozenset[int] = field(default_factory=frozenset)
     line: int | None = None
+
+    def answered_yes(self, item: str) -> bool:
+        """Whether the referral answers the item yes (not answered: no)."""
+        return bool(self.answers.get(item, False))
 
 
 @dataclass(frozen=True)
 class CriterionResult:
     """One criterion of one referral: its code, whether it is met, and why (in words)."""
 
-    code: CriterionCode
+    code: str
     met: bool
     evidence: str
 
@@ -174,9 +154,31 @@ def normalise_district(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
-def corrective_services(contract: Contract) -> frozenset[int]:
-    """The contract's heavy corrective services (Helsinki: 1–8), DOMAIN.md 2.1 point 5."""
-    return frozenset(contract.services) - SCHOOL_SUPPORT_SERVICES
+def items_of(contract: Contract) -> list[ReferralItem]:
+    """The yes/no questions the contract's referrals answer, in the contract's order."""
+    return list(contract.spec.eligibility.items)
+
+
+def criteria_codes(contract: Contract) -> tuple[str, ...]:
+    """The codes of the contract's criteria, in the contract's order."""
+    return tuple(criterion.code for criterion in contract.spec.eligibility.criteria)
+
+
+def screened_services(contract: Contract) -> frozenset[int]:
+    """The services whose ongoing episode makes a referral not eligible: those of the contract's
+    ``no_ongoing_services`` criteria (Helsinki: 1–8, DOMAIN.md 2.1 point 5)."""
+    return frozenset(
+        code
+        for criterion in contract.spec.eligibility.criteria
+        if criterion.rule == "no_ongoing_services"
+        for code in criterion.services
+    )
+
+
+def unknown_answers(referral: Referral, contract: Contract) -> list[str]:
+    """The referral's answers to questions that are not items of the contract, sorted."""
+    known = {item.code for item in items_of(contract)}
+    return sorted(set(referral.answers) - known)
 
 
 def _codes(codes: Iterable[int]) -> str:
@@ -190,81 +192,94 @@ def _words(names: Iterable[str]) -> str:
     return ", ".join(name.replace("_", " ") for name in names) or "none"
 
 
+def _marked(referral: Referral, criterion: Criterion) -> list[str]:
+    """The criterion's items the referral answers yes, in the criterion's order."""
+    return [item for item in criterion.items if referral.answered_yes(item)]
+
+
 # ---------------------------------------------------------------------------------------------
-# The rules: one per criterion.
+# The rule kinds: one function each, named as the contract file names it.
 
 
-def age(referral: Referral, contract: Contract) -> CriterionResult:
-    """DOMAIN.md 2.1: at least ``min_age_years`` and not yet ``max_age_years`` on the referral
-    date, the age by :func:`age_on` (29 February: :data:`LEAP_DAY_BIRTHDAY_IN_COMMON_YEAR`)."""
+def age_between(referral: Referral, contract: Contract, criterion: Criterion) -> CriterionResult:
+    """At least ``min_age_years`` and not yet ``max_age_years`` on the referral date, the age by
+    :func:`age_on` (29 February: :data:`LEAP_DAY_BIRTHDAY_IN_COMMON_YEAR`)."""
     day = referral.referred_on
     low = parameter_on(contract, "min_age_years", day)
     high = parameter_on(contract, "max_age_years", day)
     years = age_on(identity.birth_date(referral.hetu), day)
-    met = low <= years < high
     return CriterionResult(
-        "age",
-        met,
+        criterion.code,
+        low <= years < high,
         f"{years} years old on {day.isoformat()}; the contract accepts children of at least "
         f"{low} and under {high} years",
     )
 
 
-def difficulties(referral: Referral, contract: Contract) -> CriterionResult:
-    """DOMAIN.md 2.1 point 1: more than one difficulty of self-regulation."""
-    present = [name for name in DIFFICULTIES if getattr(referral, name)]
+def at_least(referral: Referral, contract: Contract, criterion: Criterion) -> CriterionResult:
+    """At least ``count`` of the criterion's items answered yes (Helsinki: more than one
+    difficulty of self-regulation, DOMAIN.md 2.1 point 1). The evidence counts them in the
+    criterion's own word: ``2 difficulties (concentration, behaviour); at least 2 needed``."""
+    present = _marked(referral, criterion)
+    needed = criterion.count or 1
     return CriterionResult(
-        "difficulties",
-        len(present) >= MIN_DIFFICULTIES,
-        f"{len(present)} difficulties ({_words(present)}); at least {MIN_DIFFICULTIES} needed",
+        criterion.code,
+        len(present) >= needed,
+        f"{len(present)} {_words([criterion.code])} ({_words(present)}); at least {needed} needed",
     )
 
 
-def parent_situation(referral: Referral, contract: Contract) -> CriterionResult:
-    """DOMAIN.md 2.1 point 2: a parent without education beyond basic school or out of work."""
-    present = [name for name in PARENT_SITUATIONS if getattr(referral, name)]
+def any_of(referral: Referral, contract: Contract, criterion: Criterion) -> CriterionResult:
+    """One or more of the criterion's items answered yes (Helsinki: DOMAIN.md 2.1 points 2
+    and 3)."""
+    present = _marked(referral, criterion)
     return CriterionResult(
-        "parent_situation",
+        criterion.code,
         bool(present),
-        f"{_words(present)}; one of {_words(PARENT_SITUATIONS)} needed",
+        f"{_words(present)}; one of {_words(criterion.items)} needed",
     )
 
 
-def family_situation(referral: Referral, contract: Contract) -> CriterionResult:
-    """DOMAIN.md 2.1 point 3: difficulties in parenting or a stressful life situation."""
-    present = [name for name in FAMILY_SITUATIONS if getattr(referral, name)]
+def all_of(referral: Referral, contract: Contract, criterion: Criterion) -> CriterionResult:
+    """Every one of the criterion's items answered yes."""
+    present = _marked(referral, criterion)
     return CriterionResult(
-        "family_situation",
-        bool(present),
-        f"{_words(present)}; one of {_words(FAMILY_SITUATIONS)} needed",
+        criterion.code,
+        len(present) == len(criterion.items),
+        f"{_words(present)}; all of {_words(criterion.items)} needed",
     )
 
 
-def district(referral: Referral, contract: Contract) -> CriterionResult:
-    """DOMAIN.md 2.1 point 4: the family lives in one of the contract's districts."""
+def district_in(referral: Referral, contract: Contract, criterion: Criterion) -> CriterionResult:
+    """The family lives in one of the contract's districts (Helsinki: DOMAIN.md 2.1 point 4)."""
     districts = contract.spec.districts.items
     wanted = normalise_district(referral.district)
     met = any(normalise_district(name) == wanted for name in districts)
     shown = referral.district.strip() or "(none given)"
     return CriterionResult(
-        "district", met, f"district {shown}; the contract's districts: {', '.join(districts)}"
+        criterion.code, met, f"district {shown}; the contract's districts: {', '.join(districts)}"
     )
 
 
-def referral_source(referral: Referral, contract: Contract) -> CriterionResult:
-    """DOMAIN.md 2.1: the referral comes from a source the contract accepts."""
+def referral_source_in(
+    referral: Referral, contract: Contract, criterion: Criterion
+) -> CriterionResult:
+    """The referral comes from a source the contract accepts."""
     accepted = contract.spec.referral_sources.items
     return CriterionResult(
-        "referral_source",
+        criterion.code,
         referral.referral_source in accepted,
         f"referred by {_words([referral.referral_source])}; the contract accepts "
         f"{_words(accepted)}",
     )
 
 
-def ongoing_services(referral: Referral, contract: Contract) -> CriterionResult:
-    """DOMAIN.md 2.1 point 5: no ongoing episode of a corrective service at screening."""
-    corrective = corrective_services(contract)
+def no_ongoing_services(
+    referral: Referral, contract: Contract, criterion: Criterion
+) -> CriterionResult:
+    """No ongoing episode of the criterion's services at screening (Helsinki: the heavy
+    corrective services 1–8, DOMAIN.md 2.1 point 5)."""
+    corrective = frozenset(criterion.services)
     ongoing = referral.ongoing_services & corrective
     if ongoing:
         names = "; ".join(f"{code} ({contract.services[code].name.en})" for code in sorted(ongoing))
@@ -274,40 +289,50 @@ def ongoing_services(referral: Referral, contract: Contract) -> CriterionResult:
         others = sorted(referral.ongoing_services - corrective)
         if others:
             evidence += f" (ongoing {_codes(others)}, which does not count)"
-    return CriterionResult("ongoing_services", not ongoing, evidence)
+    return CriterionResult(criterion.code, not ongoing, evidence)
 
 
-def enrolment_window(referral: Referral, contract: Contract) -> CriterionResult:
-    """DOMAIN.md 2.1: the referral date is inside the contract's enrolment window."""
+def in_enrolment_window(
+    referral: Referral, contract: Contract, criterion: Criterion
+) -> CriterionResult:
+    """The referral date is inside the contract's enrolment window."""
     start, end = contract.enrolment_start, contract.enrolment_end
     day = referral.referred_on
     return CriterionResult(
-        "enrolment_window",
+        criterion.code,
         start <= day <= end,
         f"referred on {day.isoformat()}; the enrolment window is {start.isoformat()} to "
         f"{end.isoformat()}",
     )
 
 
-Rule = Callable[[Referral, Contract], CriterionResult]
+Rule = Callable[[Referral, Contract, Criterion], CriterionResult]
 
-RULES: tuple[Rule, ...] = (
-    age,
-    difficulties,
-    parent_situation,
-    family_situation,
-    district,
-    referral_source,
-    ongoing_services,
-    enrolment_window,
-)
-"""Every criterion of DOMAIN.md 2.1, in the order decisions list them."""
+RULES: dict[str, Rule] = {
+    rule.__name__: rule
+    for rule in (
+        age_between,
+        at_least,
+        any_of,
+        all_of,
+        district_in,
+        referral_source_in,
+        no_ongoing_services,
+        in_enrolment_window,
+    )
+}
+"""The rule kinds a contract's criteria may name (``rule``), each by its function."""
 
-CRITERIA: tuple[str, ...] = tuple(rule.__name__ for rule in RULES)
+if set(RULES) != set(get_args(CriterionRule)):  # pragma: no cover - a programming error
+    raise ImportError("sibyl.eligibility has no function for every rule kind of the contract model")
 
 
 def screen(referral: Referral, contract: Contract) -> Decision:
-    """Screen one referral: eligible when every criterion is met."""
-    criteria = [rule(referral, contract) for rule in RULES]
+    """Screen one referral by the contract's criteria, in the contract's order: eligible when
+    every criterion is met; ``failed`` holds the codes of the others, sorted."""
+    criteria = [
+        RULES[criterion.rule](referral, contract, criterion)
+        for criterion in contract.spec.eligibility.criteria
+    ]
     failed = sorted(result.code for result in criteria if not result.met)
     return Decision(referral.referral_id, not failed, criteria, failed)

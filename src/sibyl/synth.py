@@ -2,16 +2,28 @@
 
 Nothing here is real data. The rates are calibrated on the public figures in
 ``data/public_figures.csv`` (each constant below names the figure it comes from) for an at-risk
-group of young children: in a given year most children use none of the nine outcome-measure
-services; a few percent are clients of child-protection open care (5), some of them with
-intensified family work (4); placements (1, 2, 3) are rare but long and dear, with substitute-care
-social work (7) alongside; 24-hour family rehabilitation (6) is rare and short; special support at
-school (9) grows from the first school year to about 10–15 %; after-care (8) practically never
-happens at this age.
+group of young children: in a given year most children use none of the outcome-measure services;
+a few percent are clients of child-protection open care, some of them with intensified family
+work; placements (family care, institutions) are rare but long and dear, with substitute-care
+social work alongside; 24-hour family rehabilitation is rare and short; special support at school
+grows from the first school year to about 10–15 %; after-care practically never happens at this
+age; child and adolescent psychiatry (for a contract that counts it) is used by a few percent a
+year, more in adolescence.
+
+The model of service use works in the *categories* of services (``category`` of a contract's
+service, :data:`~sibyl.contract.model.ServiceCategory`), not in any contract's codes: each
+category's periods become the periods of the contract's service of that category (the first one
+listed), counted as that service's basis says (care days or working days); a category the
+contract does not count is left out (institutional care at the basic and the special level stand
+in for each other when a contract counts only one of them). Ages at enrolment, the cohort's size
+and the enrolment window are the contract's; a period of a service that the contract's
+``no_ongoing_services`` criterion looks at never runs over the day a child is enrolled. For the
+Helsinki contract, whose nine services are the first nine categories in order, this is exactly
+the model of nine codes it was first written as: the same seed gives the same rows.
 
 Three generators share one model of service use (:func:`_simulate`, vectorised with NumPy):
 
-- :func:`synth_cohort`: the Helsinki-sized cohort (200 children aged 3–6 at enrolment) as
+- :func:`synth_cohort`: the contract's cohort (Helsinki: 200 children aged 3–6 at enrolment) as
   :class:`~sibyl.register.model.FollowupSpell` rows with valid synthetic identity codes;
 - :func:`synth_register`: one register extract for such a cohort as
   :class:`~sibyl.register.model.Episode` rows, with use before enrolment, ongoing periods, care
@@ -26,8 +38,9 @@ Three generators share one model of service use (:func:`_simulate`, vectorised w
 from __future__ import annotations
 
 import csv
+import itertools
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -49,17 +62,16 @@ DEFAULT_SEED = 2020
 # ---------------------------------------------------------------------------------------------
 # The cohort.
 
-COHORT_SIZE = 200
-"""Children in the cohort: "Helsinki Lapset SIB cohort, 200 children" (public_figures.csv)."""
+# The cohort's size is the contract's capacity (Helsinki: "Helsinki Lapset SIB cohort, 200
+# children", public_figures.csv) and the children's ages at enrolment are the contract's
+# min_age_years and max_age_years (Helsinki: at least 3 and not yet 7, DOMAIN.md 2.1).
 
 ENROLMENT_YEAR_SHARES: tuple[float, ...] = (0.30, 0.30, 0.22, 0.11, 0.07)
-"""Share of enrolments in each year of the enrolment window (2020, 2021, …). Assumption: the
-window is 2020–2024 (DOMAIN.md 2) and a cohort of 200 fills mostly in its first three years;
-no public figure gives the yearly split."""
-
-MIN_AGE_YEARS = 3
-MAX_AGE_YEARS = 7
-"""Age at enrolment: at least 3 and not yet 7 (DOMAIN.md 2.1, contract parameters)."""
+"""Share of enrolments in each calendar year of the enrolment window (its first, second, …
+year), 5 % a year beyond the fifth. Assumption: Helsinki's window is 2020–2024 (DOMAIN.md 2) and
+a cohort of 200 fills mostly in its first three years; no public figure gives the yearly split.
+A contract that enrols in intakes (teams) gives them to :func:`synth_cohort` instead
+(:func:`school_year_intakes`)."""
 
 EXIT_MOVED_OUT_SHARE = 0.08
 """Share of children whose family moves out of the city during follow-up. Assumption (no public
@@ -79,6 +91,41 @@ NEW_CENTURY_SIGN_SHARE = 0.25
 # ---------------------------------------------------------------------------------------------
 # Service use. Onsets are hazards per child-year; durations are log-normal (median and the
 # standard deviation of the log), clipped to a range.
+
+
+# The categories of services, as the model knows them (internal numbers; a contract's own codes
+# are its own). The first nine are Helsinki's codes 1–9 in order.
+FAMILY_CARE = 1  # family_care_placement
+INSTITUTION_BASIC = 2  # institutional_care_basic
+INSTITUTION_SPECIAL = 3  # institutional_care_special
+FAMILY_WORK = 4  # intensified_family_work
+OPEN_CARE = 5  # open_care_social_work
+REHABILITATION = 6  # family_rehabilitation
+SUBSTITUTE_CARE_WORK = 7  # substitute_care_social_work
+AFTER_CARE = 8  # after_care_social_work
+SPECIAL_SUPPORT = 9  # special_support_pupils
+PSYCHIATRY = 10  # child_psychiatry
+
+CATEGORIES: Mapping[str, int] = {
+    "family_care_placement": FAMILY_CARE,
+    "institutional_care_basic": INSTITUTION_BASIC,
+    "institutional_care_special": INSTITUTION_SPECIAL,
+    "intensified_family_work": FAMILY_WORK,
+    "open_care_social_work": OPEN_CARE,
+    "family_rehabilitation": REHABILITATION,
+    "substitute_care_social_work": SUBSTITUTE_CARE_WORK,
+    "after_care_social_work": AFTER_CARE,
+    "special_support_pupils": SPECIAL_SUPPORT,
+    "child_psychiatry": PSYCHIATRY,
+}
+"""Each :data:`~sibyl.contract.model.ServiceCategory` and the model's number for it."""
+
+STAND_INS: Mapping[int, int] = {
+    INSTITUTION_SPECIAL: INSTITUTION_BASIC,
+    INSTITUTION_BASIC: INSTITUTION_SPECIAL,
+}
+"""A category the contract does not count, and the category whose service counts it instead:
+a contract with one service of institutional care counts both levels in it."""
 
 
 @dataclass(frozen=True)
@@ -111,40 +158,62 @@ PLACEMENT_DURATION = Duration(median_days=632, log_sd=1.85, min_days=7, max_days
 """Source: "Placement durations: share under 6 months, 25 %" and "share over 6 years, 25 %"
 (THL 9/2018): log-normal quartiles at 182 and 2190 days give a median of 632 days and a log
 standard deviation of 1.85."""
-PLACEMENT_KIND_SHARES: Mapping[int, float] = {1: 0.60, 2: 0.30, 3: 0.10}
-"""Family care (1), institutions basic (2) and special level (3). Assumption: the Child Welfare
-Act makes family care the first choice of substitute care, above all for young children; the
-special level is for the hardest cases ("Special-level substitute care day 600–1900 EUR")."""
-# Substitute-care social work (7) runs alongside every placement, over the same days
+PLACEMENT_KIND_SHARES: Mapping[int, float] = {
+    FAMILY_CARE: 0.60,
+    INSTITUTION_BASIC: 0.30,
+    INSTITUTION_SPECIAL: 0.10,
+}
+"""Family care, institutions at the basic and at the special level. Assumption: the Child
+Welfare Act makes family care the first choice of substitute care, above all for young children;
+the special level is for the hardest cases ("Special-level substitute care day 600–1900 EUR")."""
+# Substitute-care social work runs alongside every placement, over the same days
 # (DOMAIN.md 3.2: "a placed child typically also has substitute-care social work").
 
 REHABILITATION_ONSET_PER_YEAR = 0.006
-"""24-hour family rehabilitation (6): rare and short, weeks. Assumption; no public figure."""
+"""24-hour family rehabilitation: rare and short, weeks. Assumption; no public figure."""
 REHABILITATION_DURATION = Duration(median_days=35, log_sd=0.4, min_days=7, max_days=120)
 
 SPECIAL_SUPPORT_AT_SCHOOL_START = 0.09
-"""Share of pupils with special support (9) from their first school year (August of the year
-they turn 7). Source: "Helsinki pupils with special support, 10 %" (2015)."""
+"""Share of pupils with special support from their first school year (August of the year they
+turn 7). Source: "Helsinki pupils with special support, 10 %" (2015)."""
 SPECIAL_SUPPORT_ONSET_PER_YEAR = 0.015
 """Further pupils begin special support at 1.5 % per school year, so that the share grows to
 about 12–15 % by the fourth school year (an at-risk group, above the city's 10 %)."""
 SPECIAL_SUPPORT_DURATION = Duration(median_days=3 * 365, log_sd=0.7, min_days=300, max_days=3650)
 
 AFTER_CARE_AFTER_PLACEMENT = 0.05
-"""After-care (8) follows 5 % of the placements that end: practically never at these ages
+"""After-care follows 5 % of the placements that end: practically never at these ages
 (after-care is mostly for young people aged 18–25 who were placed). Assumption."""
 AFTER_CARE_DURATION = Duration(median_days=365, log_sd=0.5, min_days=60, max_days=3 * 365)
+
+PSYCHIATRY_ONSET_PER_YEAR = 0.025
+"""Child psychiatry (for a contract that counts child and adolescent psychiatry): treatment
+periods begin at 2.5 % per child-year before the 13th birthday. Source: HUS treats about 8,000
+patients a year in child psychiatry (ages 0–12) and as many in adolescent psychiatry (13–17), a
+few percent of its area's children a year, more of the adolescents (HUS press release on child
+and adolescent psychiatry, via terveydenasialla.com); an at-risk group is a little higher.
+With periods of about 9 months this gives about 2 % of child-years in treatment."""
+PSYCHIATRY_ONSET_PER_YEAR_ADOLESCENT = 0.05
+"""Adolescent psychiatry: treatment periods begin at 5 % per child-year from the 13th birthday
+to the 18th (about 4 % of child-years in treatment). Same source; assumption for the rate."""
+PSYCHIATRY_DURATION = Duration(median_days=270, log_sd=0.7, min_days=30, max_days=3 * 365)
+"""Treatment periods of about 9 months, a month to three years. Assumption."""
+PSYCHIATRY_AGES = (13, 18)
+"""Adolescent psychiatry from the 13th birthday; child and adolescent psychiatry ends at the
+18th (adult psychiatry is another service)."""
 
 HISTORY_BEFORE_ENROLMENT_DAYS = 2 * 365
 """Register history starts two years before enrolment: use before enrolment does not count."""
 ELIGIBILITY_GAP_DAYS = (1, 90)
-"""A child has no ongoing corrective service at screening (DOMAIN.md 2.1, criterion 5): a period
-of services 1–8 running over the enrolment day ends 1–90 days before it instead."""
+"""A child has no ongoing service of those the contract's ``no_ongoing_services`` criterion
+looks at (Helsinki: services 1–8, DOMAIN.md 2.1 criterion 5): a period of those services running
+over the enrolment day ends 1–90 days before it instead."""
 
 # How the register writes the periods down.
 CARE_DAY_MONTHLY_SHARE = 0.40
-"""Share of care-day periods (1, 2, 3, 6) the city's register reports as one row per calendar
-month (the others as one row for the whole period)."""
+"""Share of the periods of care-day services (the contract's ``basis: care_day``; Helsinki's
+1, 2, 3 and 6) the city's register reports as one row per calendar month (the others as one row
+for the whole period)."""
 CARE_DAY_DAYS_SHARE = 0.50
 """Share of care-day periods whose closed rows carry the care days (``days``)."""
 ABSENCE_SHARE = 0.15
@@ -155,8 +224,6 @@ decided end date (after the as-of date) instead of an empty end."""
 DUPLICATE_ROW_SHARE = 0.02
 """Share of rows the register reports twice, shifted by up to two weeks (overlapping rows of the
 same child and service, which count each day once)."""
-
-CARE_DAY_SERVICES = frozenset({1, 2, 3, 6})
 
 _EPOCH = date(1970, 1, 1)
 _NO_DAY = np.iinfo(np.int64).max // 4  # "never" for day numbers
@@ -232,30 +299,89 @@ def _periods(person: np.ndarray, service: int | np.ndarray, start: np.ndarray, e
     return _Periods(person.astype(np.int64), services, start, end)
 
 
+@dataclass(frozen=True)
+class ServiceMap:
+    """How the model's categories of services become a contract's services.
+
+    ``code[c]`` is the contract's service code for the model's category number ``c`` (0 when the
+    contract does not count that category); ``care_day`` the contract's codes counted in care
+    days; ``ended_before_enrolment[c]`` whether a period of category ``c`` may not run over the
+    enrolment day (the contract's ``no_ongoing_services`` criterion); ``psychiatry`` whether the
+    contract counts child and adolescent psychiatry (only then is it simulated, so that the
+    random draws of a contract without it stay as they were).
+    """
+
+    code: np.ndarray
+    care_day: frozenset[int]
+    ended_before_enrolment: np.ndarray
+    psychiatry: bool
+
+    @classmethod
+    def of(cls, contract: Contract) -> ServiceMap:
+        """The map of ``contract``: each category to the first of its services of that category
+        (or of the category that stands in for it, :data:`STAND_INS`)."""
+        size = max(CATEGORIES.values()) + 1
+        code = np.zeros(size, np.int32)
+        for service in contract.spec.services.items:
+            if service.category is not None and code[CATEGORIES[service.category]] == 0:
+                code[CATEGORIES[service.category]] = service.code
+        for category, stand_in in STAND_INS.items():
+            if code[category] == 0:
+                code[category] = code[stand_in]
+        watched = {
+            service
+            for criterion in contract.spec.eligibility.criteria
+            if criterion.rule == "no_ongoing_services"
+            for service in criterion.services
+        }
+        ended = np.array([c > 0 and int(c) in watched for c in code], bool)
+        care_day = frozenset(s.code for s in contract.spec.services.items if s.basis == "care_day")
+        return cls(code, care_day, ended, bool(code[PSYCHIATRY]))
+
+    def apply(self, periods: _Periods, keep: np.ndarray | None = None) -> _Periods:
+        """The periods of the categories the contract counts (and, with ``keep``, only those
+        marked there), with the contract's service codes."""
+        codes = self.code[periods.service]
+        wanted = codes > 0 if keep is None else keep & (codes > 0)
+        index = np.flatnonzero(wanted)
+        out = periods.take(index)
+        out.service = codes[index]
+        return out
+
+
+def _birthday_days(birth: np.ndarray, years: int) -> np.ndarray:
+    """About the ``years``-th birthday of each day number in ``birth`` (365.25 days a year)."""
+    return birth + int(years * 365.25)
+
+
 def _simulate(
     rng: np.random.Generator,
     birth: np.ndarray,
     first: np.ndarray,
     last: np.ndarray,
     enrolled: np.ndarray,
+    services: ServiceMap,
     *,
     intensity: float = 1.0,
 ) -> _Periods:
-    """Each person's service periods in the register window ``[first, last]``.
+    """Each person's service periods in the register window ``[first, last]``, by the model's
+    category numbers (:data:`CATEGORIES`; :meth:`ServiceMap.apply` turns them into the
+    contract's services).
 
-    ``enrolled`` is the first enrolment day: a period of services 1–8 running over it is ended
-    before it (eligibility). ``intensity`` scales every onset rate (for the national benchmark).
-    Periods may run past ``last`` (still ongoing at the end of the window).
+    ``enrolled`` is the first enrolment day: a period of a category the contract's
+    ``no_ongoing_services`` criterion looks at running over it is ended before it (eligibility).
+    ``intensity`` scales every onset rate (for the national benchmark). Periods may run past
+    ``last`` (still ongoing at the end of the window).
     """
     parts: list[_Periods] = []
 
     person, start = _onsets(rng, first, last, OPEN_CARE_ONSET_PER_YEAR * intensity)
     end = start + _durations(rng, person.size, OPEN_CARE_DURATION) - 1
-    parts.append(_periods(person, 5, start, end))
+    parts.append(_periods(person, OPEN_CARE, start, end))
     with_work = rng.random(person.size) < FAMILY_WORK_WITH_OPEN_CARE
     work_start = start[with_work] + rng.integers(0, 31, int(with_work.sum()))
     work_end = work_start + _durations(rng, work_start.size, FAMILY_WORK_DURATION) - 1
-    parts.append(_periods(person[with_work], 4, work_start, work_end))
+    parts.append(_periods(person[with_work], FAMILY_WORK, work_start, work_end))
 
     person, start = _onsets(rng, first, last, PLACEMENT_ONSET_PER_YEAR * intensity)
     end = start + _durations(rng, person.size, PLACEMENT_DURATION) - 1
@@ -263,16 +389,16 @@ def _simulate(
     shares = np.array(list(PLACEMENT_KIND_SHARES.values()))
     kind = rng.choice(kinds, size=person.size, p=shares / shares.sum())
     parts.append(_periods(person, kind, start, end))
-    parts.append(_periods(person, 7, start, end))
+    parts.append(_periods(person, SUBSTITUTE_CARE_WORK, start, end))
     ended = end < last[person]
     after = ended & (rng.random(person.size) < AFTER_CARE_AFTER_PLACEMENT)
     after_start = end[after] + 1
     after_end = after_start + _durations(rng, after_start.size, AFTER_CARE_DURATION) - 1
-    parts.append(_periods(person[after], 8, after_start, after_end))
+    parts.append(_periods(person[after], AFTER_CARE, after_start, after_end))
 
     person, start = _onsets(rng, first, last, REHABILITATION_ONSET_PER_YEAR * intensity)
     end = start + _durations(rng, person.size, REHABILITATION_DURATION) - 1
-    parts.append(_periods(person, 6, start, end))
+    parts.append(_periods(person, REHABILITATION, start, end))
 
     school = np.maximum(_school_start(birth), first)
     at_start = (school <= last) & (
@@ -281,15 +407,34 @@ def _simulate(
     person = np.flatnonzero(at_start)
     start = school[person]
     end = start + _durations(rng, person.size, SPECIAL_SUPPORT_DURATION) - 1
-    parts.append(_periods(person, 9, start, end))
+    parts.append(_periods(person, SPECIAL_SUPPORT, start, end))
     person, start = _onsets(rng, school, last, SPECIAL_SUPPORT_ONSET_PER_YEAR * intensity)
     end = start + _durations(rng, person.size, SPECIAL_SUPPORT_DURATION) - 1
-    parts.append(_periods(person, 9, start, end))
+    parts.append(_periods(person, SPECIAL_SUPPORT, start, end))
+
+    if services.psychiatry:
+        adolescent = _birthday_days(birth, PSYCHIATRY_AGES[0])
+        adult = _birthday_days(birth, PSYCHIATRY_AGES[1])
+        child_p, child_start = _onsets(
+            rng, first, np.minimum(last, adolescent - 1), PSYCHIATRY_ONSET_PER_YEAR * intensity
+        )
+        teen_p, teen_start = _onsets(
+            rng,
+            np.maximum(first, adolescent),
+            np.minimum(last, adult - 1),
+            PSYCHIATRY_ONSET_PER_YEAR_ADOLESCENT * intensity,
+        )
+        person = np.concatenate([child_p, teen_p])
+        start = np.concatenate([child_start, teen_start])
+        end = start + _durations(rng, person.size, PSYCHIATRY_DURATION) - 1
+        parts.append(_periods(person, PSYCHIATRY, start, np.minimum(end, adult[person] - 1)))
 
     periods = _Periods.concat(parts)
-    # Eligibility: no corrective service (1–8) is ongoing on the enrolment day.
+    # Eligibility: no service the contract's no_ongoing_services criterion looks at (Helsinki:
+    # the corrective services 1–8) is ongoing on the enrolment day.
     enrol = enrolled[periods.person]
-    running = (periods.service != 9) & (periods.start < enrol) & (periods.end >= enrol)
+    watched = services.ended_before_enrolment[periods.service]
+    running = watched & (periods.start < enrol) & (periods.end >= enrol)
     gap = rng.integers(ELIGIBILITY_GAP_DAYS[0], ELIGIBILITY_GAP_DAYS[1] + 1, periods.person.size)
     periods.end = np.where(running, enrol - gap, periods.end)
     return periods.take(np.flatnonzero(periods.end >= periods.start))
@@ -346,11 +491,13 @@ def _register_rows(
     rng: np.random.Generator,
     periods: _Periods,
     horizon: int,
+    care_day: Collection[int],
     *,
     monthly_care: float = CARE_DAY_MONTHLY_SHARE,
     monthly_working: float = 0.0,
 ) -> _Rows:
-    """How the register writes the periods down as of ``horizon``.
+    """How the register writes the periods (with the contract's service codes) down as of
+    ``horizon``; ``care_day`` are the codes of the services counted in care days.
 
     Rows starting after ``horizon`` are not there yet; a period running at ``horizon`` has an
     empty end (working-day periods sometimes carry their decided end date instead). A period is
@@ -359,7 +506,7 @@ def _register_rows(
     """
     periods = periods.take(np.flatnonzero(periods.start <= horizon))
     n = periods.person.size
-    care = np.isin(periods.service, list(CARE_DAY_SERVICES))
+    care = np.isin(periods.service, sorted(care_day))
     monthly = rng.random(n) < np.where(care, monthly_care, monthly_working)
     has_days = care & (rng.random(n) < CARE_DAY_DAYS_SHARE)
 
@@ -393,7 +540,7 @@ def _register_rows(
 
 
 # ---------------------------------------------------------------------------------------------
-# The Helsinki-sized cohort and its register extract.
+# A contract's cohort and its register extract.
 
 
 def _enrolment_day(rng: np.random.Generator, first: date, last: date) -> date:
@@ -410,30 +557,88 @@ def _enrolment_day(rng: np.random.Generator, first: date, last: date) -> date:
     return lo + timedelta(days=int(rng.integers(0, (hi - lo).days + 1)))
 
 
+def school_year_intakes(
+    contract: Contract, *, first_month: int = 8, last_month: int = 9
+) -> list[tuple[date, date]]:
+    """One intake per school year inside the contract's enrolment window: the days from the
+    first of ``first_month`` to the end of ``last_month`` (default August–September) of each
+    year, cut to the window. For :func:`synth_cohort`'s ``intakes``, for a contract that enrols
+    in teams starting with the school year (Hämeenlinna's Icehearts teams: the first in autumn
+    2018, the second a year later)."""
+    start, end = contract.enrolment_start, contract.enrolment_end
+    intakes: list[tuple[date, date]] = []
+    for year in range(start.year, end.year + 1):
+        month_end = date(year + (last_month == 12), last_month % 12 + 1, 1) - timedelta(days=1)
+        lo, hi = max(start, date(year, first_month, 1)), min(end, month_end)
+        if lo <= hi:
+            intakes.append((lo, hi))
+    if not intakes:
+        raise ValueError(
+            f"the enrolment window {start.isoformat()}–{end.isoformat()} of the contract "
+            f"{contract.id} has no days in months {first_month}–{last_month}; give other months"
+        )
+    return intakes
+
+
+def _age_band(contract: Contract, on: date) -> tuple[date, date]:
+    """The first and the last birth day of a child the contract takes on ``on``: at least
+    ``min_age_years`` and not yet ``max_age_years`` old."""
+    youngest_age = int(contract.value("min_age_years", on))
+    oldest_age = int(contract.value("max_age_years", on))
+    if oldest_age <= youngest_age:
+        raise ValueError(
+            f"the contract {contract.id} takes children at least {youngest_age} and not yet "
+            f"{oldest_age} years old on {on.isoformat()}, which no child is; correct "
+            "min_age_years or max_age_years"
+        )
+    return years_before(on, oldest_age) + timedelta(days=1), years_before(on, youngest_age)
+
+
 def synth_cohort(
     contract: Contract,
     *,
     seed: int = DEFAULT_SEED,
-    size: int = COHORT_SIZE,
+    size: int | None = None,
     as_of: date | None = None,
+    intakes: Sequence[tuple[date, date]] | None = None,
 ) -> list[FollowupSpell]:
-    """A synthetic cohort: ``size`` children aged 3–6 at enrolment, with exits and returns.
+    """A synthetic cohort of the contract: ``size`` children (default: the contract's
+    capacity) of the contract's ages at enrolment, with exits and returns.
 
     Children are enrolled inside the contract's enrolment window (mostly in its first three
-    years) and carry unique, valid synthetic identity codes (old and 2023 century signs). About
-    8 % move out of the city, 2 % withdraw consent and very few die; a quarter of those who moved
-    come back, with a second spell. With ``as_of``, the cohort is as known on that day: later
-    enrolments are left out and later exits (and returns) are not known yet.
+    years), or, with ``intakes`` (``(first, last)`` day pairs inside the window, e.g.
+    :func:`school_year_intakes`), in equal groups, one per intake in order (teams); their ages
+    on the enrolment day are the contract's ``min_age_years`` to ``max_age_years``. They carry
+    unique, valid synthetic identity codes (old and 2023 century signs). About 8 % move out of
+    the city, 2 % withdraw consent and very few die; a quarter of those who moved come back, with
+    a second spell. With ``as_of``, the cohort is as known on that day: later enrolments are left
+    out and later exits (and returns) are not known yet.
     """
     rng = np.random.default_rng(seed)
     first, last = contract.enrolment_start, contract.enrolment_end
     followup_end = contract.followup_end
+    if size is None:
+        size = int(contract.value("capacity", first))
+    if intakes is not None:
+        intakes = list(intakes)
+        if not intakes:
+            raise ValueError("the list of intakes is empty; give at least one or leave it out")
+        for lo, hi in intakes:
+            if not first <= lo <= hi <= last:
+                raise ValueError(
+                    f"the intake {lo.isoformat()}–{hi.isoformat()} is not inside the enrolment "
+                    f"window {first.isoformat()}–{last.isoformat()} of the contract "
+                    f"{contract.id}; give (first, last) days inside the window"
+                )
     taken: set[tuple[date, int]] = set()
     spells: list[FollowupSpell] = []
-    for _ in range(size):
-        enrolled = _enrolment_day(rng, first, last)
-        oldest = years_before(enrolled, MAX_AGE_YEARS) + timedelta(days=1)
-        youngest = years_before(enrolled, MIN_AGE_YEARS)
+    for number in range(size):
+        if intakes is None:
+            enrolled = _enrolment_day(rng, first, last)
+        else:
+            lo, hi = intakes[number * len(intakes) // size]
+            enrolled = lo + timedelta(days=int(rng.integers(0, (hi - lo).days + 1)))
+        oldest, youngest = _age_band(contract, enrolled)
         while True:
             birth = oldest + timedelta(days=int(rng.integers(0, (youngest - oldest).days + 1)))
             individual = int(rng.integers(2, 900))
@@ -490,6 +695,7 @@ def synth_register(
     ``line`` is the row's line in the CSV that :func:`write_extract_csv` writes.
     """
     rng = np.random.default_rng(seed)
+    services = ServiceMap.of(contract)
     persons = sorted({spell.person for spell in spells})
     index = {person: i for i, person in enumerate(persons)}
     n = len(persons)
@@ -513,26 +719,29 @@ def synth_register(
             gap_start[i] = exit_day
             later = returns.get(i, _NO_DAY)
             gap_end[i] = later if spell.exit_reason == "moved_out" and later > exit_day else _NO_DAY
+    # A pseudonym has no birth date: assume the middle of the contract's ages at enrolment
+    # (Helsinki: five years).
+    start = contract.enrolment_start
+    ages = int(contract.value("min_age_years", start)) + int(contract.value("max_age_years", start))
     birth = np.empty(n, np.int64)
     for person, i in index.items():
         if identity.is_valid(person, allow_temporary=True):
             birth[i] = _day(identity.birth_date(person))
-        else:  # a pseudonym: assume five years at enrolment
-            birth[i] = enrolled[i] - 5 * 365
+        else:
+            birth[i] = enrolled[i] - ages * 365 // 2
     horizon = _day(as_of)
     first = enrolled - HISTORY_BEFORE_ENROLMENT_DAYS
     last = np.full(n, horizon, np.int64)
 
-    periods = _simulate(rng, birth, first, last, enrolled)
+    periods = _simulate(rng, birth, first, last, enrolled, services)
     # The city's register has nothing while the family lives elsewhere, and nothing after death.
     p = periods.person
     away = (periods.start >= gap_start[p]) & (periods.start < gap_end[p])
     periods.end = np.where(
         periods.start < gap_start[p], np.minimum(periods.end, gap_start[p] - 1), periods.end
     )
-    offered = np.isin(periods.service, list(contract.services))
-    periods = periods.take(np.flatnonzero(~away & offered))
-    rows = _register_rows(rng, periods, horizon)
+    periods = services.apply(periods, keep=~away)
+    rows = _register_rows(rng, periods, horizon, services.care_day)
 
     order = np.lexsort((rows.end, rows.start, rows.service, rows.person))
     rows = rows.take(order)
@@ -618,13 +827,17 @@ _CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
 
 def inject_demo_errors(
-    rows: Sequence[Mapping[str, str]] | Sequence[Episode], *, seed: int = DEFAULT_SEED
+    rows: Sequence[Mapping[str, str]] | Sequence[Episode],
+    *,
+    seed: int = DEFAULT_SEED,
+    services: Collection[int] = (),
 ) -> tuple[list[dict[str, str]], list[InjectedError]]:
     """The extract's text rows with three deliberately bad rows inserted, for the demo.
 
     The bad rows copy good ones and break one thing each: an identity code with a wrong check
-    character, an unknown service code (12) and an end before the start. Returns the rows and
-    where the bad ones are (CSV line numbers, the header being line 1).
+    character, an unknown service code (12, or the first code from 12 up that is not among the
+    contract's ``services``) and an end before the start. Returns the rows and where the bad
+    ones are (CSV line numbers, the header being line 1).
     """
     cells = (
         extract_rows(rows)  # type: ignore[arg-type]
@@ -643,8 +856,9 @@ def inject_demo_errors(
     bad.append((row, "hetu", "the check character does not match"))
 
     row = dict(cells[int(rng.integers(len(cells)))])
-    row["service"] = "12"
-    bad.append((row, "service", "service 12 is not in the contract's catalogue"))
+    unknown = next(code for code in itertools.count(12) if code not in set(services))
+    row["service"] = str(unknown)
+    bad.append((row, "service", f"service {unknown} is not in the contract's catalogue"))
 
     row = dict(cells[int(rng.integers(len(cells)))])
     start = date.fromisoformat(row["start"])
@@ -695,9 +909,14 @@ def _strings(digits: np.ndarray) -> pa.Array:
 
 
 def _national_spells(
-    rng: np.random.Generator, n: int, first_year: int, last_year: int
+    rng: np.random.Generator,
+    n: int,
+    first_year: int,
+    last_year: int,
+    ages: tuple[int, ...],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Enrolment, birth and follow-up spells (person index, start, end) for ``n`` children."""
+    """Enrolment, birth and follow-up spells (person index, start, end) for ``n`` children aged
+    at least ``ages[0]`` and not yet ``ages[1]`` at enrolment."""
     followup_end = _day(date(last_year, 12, 31))
     window_years = min(len(ENROLMENT_YEAR_SHARES), last_year - first_year + 1)
     shares = np.array(ENROLMENT_YEAR_SHARES[:window_years])
@@ -705,9 +924,7 @@ def _national_spells(
     year_first = (year - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
     year_last = (year - 1969).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64) - 1
     enrolled = _uniform_days(rng, year_first, year_last)
-    birth = enrolled - rng.integers(
-        int(MIN_AGE_YEARS * 365.25) + 1, int(MAX_AGE_YEARS * 365.25) - 1, n
-    )
+    birth = enrolled - rng.integers(int(ages[0] * 365.25) + 1, int(ages[1] * 365.25) - 1, n)
 
     draw = rng.random(n)
     moved = draw < EXIT_MOVED_OUT_SHARE
@@ -738,6 +955,7 @@ def _national_block(
     first: np.ndarray,
     last: np.ndarray,
     enrolled: np.ndarray,
+    services: ServiceMap,
     *,
     horizon: int,
     quota: int,
@@ -748,11 +966,12 @@ def _national_block(
     total = 0
     while total < quota:
         intensity = ((quota - total) * 1.04 + 1) / (per_child * birth.size)
-        periods = _simulate(rng, birth, first, last, enrolled, intensity=intensity)
+        periods = _simulate(rng, birth, first, last, enrolled, services, intensity=intensity)
         batch = _register_rows(
             rng,
-            periods,
+            services.apply(periods),
             horizon,
+            services.care_day,
             monthly_care=NATIONAL_MONTHLY_SHARE,
             monthly_working=NATIONAL_MONTHLY_SHARE,
         )
@@ -774,8 +993,13 @@ def synth_national(
     first_year: int = 2020,
     last_year: int = 2032,
     seed: int = DEFAULT_SEED,
+    contract: Contract | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """The national-scale case for benchmarks: ``(spells, episodes)`` as Arrow tables.
+
+    The children are aged and served as in ``contract`` (default: the built-in Helsinki
+    contract): its ages at enrolment, its services (by category) and their bases; the
+    enrolments spread over ``first_year``… like the cohort's (:data:`ENROLMENT_YEAR_SHARES`).
 
     ``spells`` is ``person, start, end`` (``end`` the last day in follow-up, inclusive; spells of
     one person do not overlap), mostly one per child, with exits and returns like the cohort's.
@@ -786,8 +1010,21 @@ def synth_national(
     rows run from two years before enrolment to 31 December of ``last_year``. Person ids are
     ``p0000001``-like. Vectorised: no Python loop per row.
     """
+    if contract is None:
+        from sibyl.contract import load_contract
+
+        contract = load_contract("helsinki")
+    services = ServiceMap.of(contract)
+    # The national years need not be the contract's: its ages in force on 1 January of the first
+    # year, or its first ones.
+    ages = tuple(
+        int(parameter.at(max(date(first_year, 1, 1), parameter.first_start())))
+        for parameter in (contract.parameter("min_age_years"), contract.parameter("max_age_years"))
+    )
     rng = np.random.default_rng(seed)
-    enrolled, birth, person, start, end = _national_spells(rng, n_children, first_year, last_year)
+    enrolled, birth, person, start, end = _national_spells(
+        rng, n_children, first_year, last_year, ages
+    )
     horizon = _day(date(last_year, 12, 31))
     width = max(7, len(str(n_children)))
     spells = pa.table(
@@ -805,8 +1042,11 @@ def synth_national(
     sample = rng.choice(n_children, size=pilot, replace=False)
     pilot_rows = _register_rows(
         rng,
-        _simulate(rng, birth[sample], first[sample], last[sample], enrolled[sample]),
+        services.apply(
+            _simulate(rng, birth[sample], first[sample], last[sample], enrolled[sample], services)
+        ),
         horizon,
+        services.care_day,
         monthly_care=NATIONAL_MONTHLY_SHARE,
         monthly_working=NATIONAL_MONTHLY_SHARE,
     ).size
@@ -833,6 +1073,7 @@ def synth_national(
             first[lo:hi],
             last[lo:hi],
             enrolled[lo:hi],
+            services,
             horizon=horizon,
             quota=quota,
             per_child=per_child,

@@ -1,10 +1,16 @@
 """Synthetic referrals and provider activity for the demo (seeded; nothing here is real data).
 
-About 400 referrals over the enrolment window, from early childhood education and child health
-clinics (a few from other sources), of which about two thirds meet every criterion of DOMAIN.md
-2.1; the rest fail one criterion each, in proportions chosen to show every reason in the demo
-(assumptions: no public figure gives them). Activity: contacts per enrolled family that are
-intensive at first and taper over one to three years, in the three service components.
+About 400 referrals over the enrolment window, from the sources the contract accepts (Helsinki:
+early childhood education and child health clinics, and a few from other sources), answering the
+contract's own referral items, of which about two thirds meet every criterion of the contract's
+target group; the rest fail one criterion each, in proportions by the criterion's rule kind chosen
+to show every reason in the demo (assumptions: no public figure gives them). Activity: contacts
+per enrolled family that are intensive at first and taper over one to three years, in the three
+service components.
+
+The answers are drawn criterion by criterion, in the contract's order (an item that two criteria
+name takes the later one's draw; an item that no criterion names is answered yes half of the
+time), so that the same seed gives the same rows for the same contract.
 """
 
 from __future__ import annotations
@@ -14,48 +20,60 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 
 from sibyl import identity
 from sibyl.contract import Contract
+from sibyl.contract.model import Criterion, ReferralSource
+from sibyl.eligibility import items_of, parameter_on
+from sibyl.register.referrals import FIXED_COLUMNS, OPTIONAL_COLUMNS, referral_columns
 from sibyl.settlement.export import atomic_write
 from sibyl.synth import years_before
-
-REFERRAL_COLUMNS = [
-    "referral_id",
-    "hetu",
-    "referred_on",
-    "district",
-    "referral_source",
-    "concentration",
-    "behaviour",
-    "social_interaction",
-    "emotional_life",
-    "parent_no_education",
-    "parent_out_of_work",
-    "parenting_difficulties",
-    "stressful_life_situation",
-    "ongoing_services",
-]
 
 REFERRALS = 400
 """About 400 referrals for a cohort of 200 (the issue's figure for the demo)."""
 
 FAILURE_SHARES = {
-    "age": 0.05,
-    "difficulties": 0.08,
-    "parent_situation": 0.04,
-    "family_situation": 0.04,
-    "district": 0.06,
-    "referral_source": 0.02,
-    "ongoing_services": 0.05,
-    "enrolment_window": 0.01,
+    "age_between": 0.05,
+    "at_least": 0.08,
+    "any_of": 0.04,
+    "all_of": 0.04,
+    "district_in": 0.06,
+    "referral_source_in": 0.02,
+    "no_ongoing_services": 0.05,
+    "in_enrolment_window": 0.01,
 }
-"""Share of referrals failing each criterion (one failure each; assumption for the demo)."""
+"""Share of referrals failing a criterion, by its rule kind (one failure each; assumption for
+the demo). Helsinki: age 5 %, difficulties 8 %, the parent's and the family's situation 4 % each,
+district 6 %, referral source 2 %, ongoing services 5 %, enrolment window 1 %."""
 
-SOURCE_SHARES = {"early_childhood_education": 0.6, "child_health_clinic": 0.4}
-"""Referrals come mainly from early childhood education and the child health clinic."""
+MAX_FAILING = 0.5
+"""At most this share of referrals fails a criterion, however many criteria a contract has."""
+
+SOURCE_SHARES: dict[str, float] = {
+    "early_childhood_education": 0.6,
+    "child_health_clinic": 0.4,
+    "child_protection": 0.4,
+    "school": 0.4,
+}
+"""Weights of the accepted referral sources (Helsinki: mainly early childhood education, then
+the child health clinic); a contract's accepted sources share in proportion to them."""
+
+OTHER_DISTRICTS = ("Kallio", "Herttoniemi", "Malmi")
+"""Districts of the referrals that fail the district criterion (none of them a contract's)."""
+
+TYPICAL_ONGOING = ("intensified_family_work", "open_care_social_work")
+"""The kinds of service that a referral failing ``no_ongoing_services`` has ongoing, when the
+criterion names services of these kinds (Helsinki: 4 and 5); otherwise any of its services."""
+
+YES_SHARE_AT_LEAST = 0.4
+"""Beyond the ``count`` an ``at_least`` criterion needs, each of its items is answered yes with
+this probability."""
+
+YES_SHARE_ANY_OF = 0.6
+"""Each item of an ``any_of`` criterion is answered yes with this probability (one at least)."""
 
 COMPONENT_MINUTES = {"individual_support": 90, "family_group": 120, "community": 60}
 """Typical length of a contact, by component (assumption)."""
@@ -81,27 +99,96 @@ def _referral_day(rng: np.random.Generator, first: date, last: date) -> date:
     return start + timedelta(days=int(rng.integers(0, (end - start).days + 1)))
 
 
+def _answers(
+    rng: np.random.Generator, criteria: Sequence[Criterion], failing: Criterion | None
+) -> dict[str, bool]:
+    """Answers to the items of the criteria that name items: each met, but ``failing``."""
+    answers: dict[str, bool] = {}
+    any_of_seen = 0
+    for criterion in criteria:
+        items, fails = criterion.items, criterion is failing
+        if criterion.rule == "at_least":
+            count = criterion.count or 1
+            values = [True] * count + [
+                bool(rng.random() < YES_SHARE_AT_LEAST) for _ in range(len(items) - count)
+            ]
+            if fails:
+                values = [True] * (count - 1) + [False] * (len(items) - count + 1)
+            rng.shuffle(values)
+        elif criterion.rule == "any_of":
+            values = [bool(rng.random() < YES_SHARE_ANY_OF) for _ in items]
+            if not any(values):
+                # The item answered yes alternates between the any_of criteria.
+                values[any_of_seen % len(items)] = True
+            any_of_seen += 1
+            if fails:
+                values = [False] * len(items)
+        elif criterion.rule == "all_of":
+            values = [True] * len(items)
+            if fails:
+                values[int(rng.integers(0, len(items)))] = False
+        else:
+            continue
+        answers.update(zip(items, values, strict=True))
+    return answers
+
+
+def _sources(contract: Contract) -> tuple[list[str], list[float]]:
+    """The sources referrals come from (the contract's accepted ones but ``other``), weighted."""
+    accepted = [s for s in contract.spec.referral_sources.items if s != "other"]
+    accepted = accepted or list(contract.spec.referral_sources.items)
+    weights = [SOURCE_SHARES.get(source, 0.4) for source in accepted]
+    total = sum(weights)
+    return accepted, [weight / total for weight in weights]
+
+
+def _refused_source(contract: Contract) -> str:
+    accepted = set(contract.spec.referral_sources.items)
+    candidates = ["other", *get_args(ReferralSource)]
+    return next((source for source in candidates if source not in accepted), "other")
+
+
+def _ongoing_choices(contract: Contract, criterion: Criterion) -> list[int]:
+    typical = [
+        code for code in criterion.services if contract.services[code].category in TYPICAL_ONGOING
+    ]
+    return typical or list(criterion.services)
+
+
 def synth_referrals(
     contract: Contract, *, seed: int, size: int = REFERRALS
 ) -> list[dict[str, str]]:
-    """Referral file rows (DESIGN.md 3), in referral order, with synthetic identity codes."""
+    """Referral file rows (DESIGN.md 3; the contract's items as columns), in referral order,
+    with synthetic identity codes."""
     rng = np.random.default_rng(seed)
     districts = list(contract.spec.districts.items)
+    outside = [name for name in OTHER_DISTRICTS if name not in districts] or ["Elsewhere"]
     first, last = contract.enrolment_start, contract.enrolment_end
+    criteria = list(contract.spec.eligibility.criteria)
+    items = [item.code for item in items_of(contract)]
+    named = {item for criterion in criteria for item in criterion.items}
+    sources, source_shares = _sources(contract)
     codes: set[str] = set()
-    failures = list(FAILURE_SHARES)
-    shares = np.array(list(FAILURE_SHARES.values()))
+    shares = np.array([FAILURE_SHARES[criterion.rule] for criterion in criteria])
+    if shares.sum() > MAX_FAILING:
+        shares = shares * (MAX_FAILING / shares.sum())
     rows: list[tuple[date, dict[str, str]]] = []
     for _ in range(size):
         draw = rng.random()
-        failing = None
+        failing: Criterion | None = None
         cumulative = np.cumsum(shares)
-        if draw < cumulative[-1]:
-            failing = failures[int(np.searchsorted(cumulative, draw, side="right"))]
+        if len(criteria) and draw < cumulative[-1]:
+            failing = criteria[int(np.searchsorted(cumulative, draw, side="right"))]
+        fails = failing.rule if failing is not None else None
         referred = _referral_day(rng, first, last)
-        if failing == "enrolment_window":
+        if fails == "in_enrolment_window":
             referred = last + timedelta(days=int(rng.integers(1, 60)))
-        years_old = int(rng.choice([2, 7])) if failing == "age" else int(rng.integers(3, 7))
+        low = parameter_on(contract, "min_age_years", referred)
+        high = parameter_on(contract, "max_age_years", referred)
+        if fails == "age_between":
+            years_old = int(rng.choice([age for age in (low - 1, high) if age >= 0]))
+        else:
+            years_old = int(rng.integers(low, high))
         # Exactly `years_old` on the referral date.
         oldest = years_before(referred, years_old + 1) + timedelta(days=1)
         youngest = years_before(referred, years_old)
@@ -111,27 +198,19 @@ def synth_referrals(
             if code not in codes:
                 codes.add(code)
                 break
-        difficulties = [True, True] + [bool(rng.random() < 0.4) for _ in range(2)]
-        if failing == "difficulties":
-            difficulties = [True, False, False, False]
-        rng.shuffle(difficulties)
-        parent = [bool(rng.random() < 0.6), bool(rng.random() < 0.6)]
-        if not any(parent):
-            parent[0] = True
-        if failing == "parent_situation":
-            parent = [False, False]
-        family = [bool(rng.random() < 0.6), bool(rng.random() < 0.6)]
-        if not any(family):
-            family[1] = True
-        if failing == "family_situation":
-            family = [False, False]
-        source = str(rng.choice(list(SOURCE_SHARES), p=list(SOURCE_SHARES.values())))
-        if failing == "referral_source":
-            source = "other"
+        answers = _answers(rng, criteria, failing)
+        for item in items:
+            if item not in named:
+                answers[item] = bool(rng.random() < 0.5)
+        source = str(rng.choice(sources, p=source_shares))
+        if fails == "referral_source_in":
+            source = _refused_source(contract)
         district = str(rng.choice(districts))
-        if failing == "district":
-            district = str(rng.choice(["Kallio", "Herttoniemi", "Malmi"]))
-        ongoing = str(int(rng.choice([4, 5]))) if failing == "ongoing_services" else ""
+        if fails == "district_in":
+            district = str(rng.choice(outside))
+        ongoing = ""
+        if failing is not None and fails == "no_ongoing_services":
+            ongoing = str(int(rng.choice(_ongoing_choices(contract, failing))))
         flag = {True: "1", False: "0"}
         rows.append(
             (
@@ -141,14 +220,7 @@ def synth_referrals(
                     "referred_on": referred.isoformat(),
                     "district": district,
                     "referral_source": source,
-                    "concentration": flag[difficulties[0]],
-                    "behaviour": flag[difficulties[1]],
-                    "social_interaction": flag[difficulties[2]],
-                    "emotional_life": flag[difficulties[3]],
-                    "parent_no_education": flag[parent[0]],
-                    "parent_out_of_work": flag[parent[1]],
-                    "parenting_difficulties": flag[family[0]],
-                    "stressful_life_situation": flag[family[1]],
+                    **{item: flag[answers.get(item, False)] for item in items},
                     "ongoing_services": ongoing,
                 },
             )
@@ -157,9 +229,19 @@ def synth_referrals(
     return [{"referral_id": f"R{index:04d}", **row} for index, (_, row) in enumerate(rows, start=1)]
 
 
-def write_referrals_csv(path: str | Path, rows: Iterable[dict[str, str]]) -> Path:
+def write_referrals_csv(
+    path: str | Path, rows: Iterable[dict[str, str]], contract: Contract | None = None
+) -> Path:
+    """The rows as a referral file: the contract's columns, or else the first row's."""
+    rows = list(rows)
+    if contract is not None:
+        columns = list(referral_columns(contract))
+    elif rows:
+        columns = list(rows[0])
+    else:
+        columns = [*FIXED_COLUMNS, *OPTIONAL_COLUMNS]
     with atomic_write(path) as stream:
-        writer = csv.DictWriter(stream, fieldnames=REFERRAL_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     return Path(path)

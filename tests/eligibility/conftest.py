@@ -18,15 +18,7 @@ import pytest
 import yaml
 
 from sibyl.contract import Contract, load_contract
-from sibyl.eligibility import (
-    CRITERIA,
-    DIFFICULTIES,
-    FAMILY_SITUATIONS,
-    PARENT_SITUATIONS,
-    Decision,
-    Referral,
-    screen,
-)
+from sibyl.eligibility import Decision, Referral, criteria_codes, items_of, screen
 from sibyl.identity import make
 from sibyl.register.model import Episode
 from sibyl.register.referrals import parse_source, with_register_services
@@ -46,7 +38,11 @@ BASE: dict[str, Any] = {
     "family": ["stressful_life_situation"],
     "ongoing_services": [],
 }
-KEYS = {*BASE, "register"}
+KEYS = {*BASE, "register", "answers"}
+GROUPS = {"difficulties": ("difficulties", ""), "parent": ("parent_situation", "parent_"),
+          "family": ("family_situation", "")}  # fmt: skip
+"""The Helsinki keys of a case's answers: each the items of a criterion of the contract (the
+criterion's code, and the prefix the case leaves out of the item codes)."""
 CASE_KEYS = {"name", "referral", "failed", "evidence"}
 FILE_KEYS = {"name", "rule", "contract", "parameters", "cases"}
 
@@ -75,15 +71,32 @@ def scenario_contract(name: str, parameters: tuple[tuple[str, Any], ...]) -> Con
     return contract
 
 
-def _flags(values: list[str], allowed: tuple[str, ...], prefix: str, where: str) -> dict[str, bool]:
-    names = [f"{prefix}{value}" for value in values]
-    unknown = [name for name in names if name not in allowed]
-    if unknown:
-        raise ScenarioFileError(f"{where}: unknown {unknown}; allowed: {list(allowed)}")
-    return {name: name in names for name in allowed}
+def _answers(values: dict[str, Any], contract: Contract, where: str) -> dict[str, bool]:
+    """The referral's answers: ``answers`` (the items answered yes, any contract), or else the
+    Helsinki keys ``difficulties``, ``parent`` and ``family`` (each the items of a criterion
+    answered yes, the others of the criterion no)."""
+    items = [item.code for item in items_of(contract)]
+    if "answers" in values:
+        chosen = list(values["answers"] or [])
+        unknown = [name for name in chosen if name not in items]
+        if unknown:
+            raise ScenarioFileError(f"{where}: unknown items {unknown}; allowed: {items}")
+        return {item: item in chosen for item in items}
+    criteria = {criterion.code: criterion for criterion in contract.spec.eligibility.criteria}
+    answers = dict.fromkeys(items, False)
+    for key, (code, prefix) in GROUPS.items():
+        if code not in criteria:
+            raise ScenarioFileError(f"{where}: the contract has no criterion {code}; use answers")
+        allowed = criteria[code].items
+        names = [f"{prefix}{value}" for value in values[key]]
+        unknown = [name for name in names if name not in allowed]
+        if unknown:
+            raise ScenarioFileError(f"{where}: unknown {unknown}; allowed: {list(allowed)}")
+        answers.update({name: name in names for name in allowed})
+    return answers
 
 
-def build_referral(values: dict[str, Any], where: str) -> Referral:
+def build_referral(values: dict[str, Any], where: str, contract: Contract) -> Referral:
     """The case's referral: the base with the case's keys replaced."""
     unknown = set(values) - KEYS
     if unknown:
@@ -99,10 +112,8 @@ def build_referral(values: dict[str, Any], where: str) -> Referral:
         referred_on=data["referred_on"],
         district=str(data["district"]),
         referral_source=source,
+        answers=_answers(data, contract, where),
         ongoing_services=frozenset(data["ongoing_services"]),
-        **_flags(data["difficulties"], DIFFICULTIES, "", where),
-        **_flags(data["parent"], PARENT_SITUATIONS, "parent_", where),
-        **_flags(data["family"], FAMILY_SITUATIONS, "", where),
     )
     if "register" in values:
         episodes = [
@@ -117,16 +128,16 @@ def load_cases(path: Path) -> tuple[dict[str, Any], list[Case]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or set(data) - FILE_KEYS or "cases" not in data:
         raise ScenarioFileError(f"{path.name}: a mapping with the keys {sorted(FILE_KEYS)}")
+    parameters = tuple(sorted((data.get("parameters") or {}).items()))
+    codes = criteria_codes(scenario_contract(str(data.get("contract", "helsinki")), parameters))
     cases = []
     for number, raw in enumerate(data["cases"], start=1):
         where = f"{path.name}, case {number}"
         if not isinstance(raw, dict) or set(raw) - CASE_KEYS or "failed" not in raw:
             raise ScenarioFileError(f"{where}: a case has the keys {sorted(CASE_KEYS)}")
-        wrong = [
-            code for code in [*raw["failed"], *raw.get("evidence", {})] if code not in CRITERIA
-        ]
+        wrong = [code for code in [*raw["failed"], *raw.get("evidence", {})] if code not in codes]
         if wrong:
-            raise ScenarioFileError(f"{where}: unknown criteria {wrong}; use {list(CRITERIA)}")
+            raise ScenarioFileError(f"{where}: unknown criteria {wrong}; use {list(codes)}")
         cases.append(
             Case(
                 name=str(raw.get("name", f"case {number}")),
@@ -180,7 +191,9 @@ class ScenarioItem(pytest.Item):
 
     def runtest(self) -> None:
         contract = scenario_contract(self.contract_name, self.parameters)
-        referral = build_referral(self.case.referral, f"{self.path.name}: {self.case.name}")
+        referral = build_referral(
+            self.case.referral, f"{self.path.name}: {self.case.name}", contract
+        )
         decision = screen(referral, contract)
         found = differences(self.case, decision)
         if found:

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from sibyl.contract import Contract, load_contract
+from sibyl.contract import Contract, ContractSpec, load_contract
 from sibyl.eligibility import Referral
 from sibyl.errors import SibylInputError
 from sibyl.identity import make, mask
 from sibyl.register.model import RejectedRow
-from sibyl.register.referrals import REQUIRED_COLUMNS, read_referrals
+from sibyl.register.referrals import read_referrals, referral_columns, required_columns
 
 CHILD_A = make(date(2018, 6, 15), 123)
 CHILD_B = make(date(2019, 1, 3), 456, new_century_signs=True)
@@ -28,7 +29,17 @@ _CHECKS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 BAD_CHECK = CHILD_A[:-1] + _CHECKS[(_CHECKS.index(CHILD_A[-1]) + 1) % 31]
 IMPOSSIBLE_BIRTH = "310218A123" + _CHECKS[int("310218123") % 31]
 
-HEADER = [*REQUIRED_COLUMNS, "ongoing_services"]
+HEADER = [*required_columns(load_contract("helsinki")), "ongoing_services"]
+ITEMS = [
+    "concentration",
+    "behaviour",
+    "social_interaction",
+    "emotional_life",
+    "parent_no_education",
+    "parent_out_of_work",
+    "parenting_difficulties",
+    "stressful_life_situation",
+]
 
 
 @pytest.fixture(scope="module")
@@ -84,12 +95,27 @@ EXPECTED_A = Referral(
     referred_on=date(2022, 9, 1),
     district="Vuosaari",
     referral_source="early_childhood_education",
-    concentration=True,
-    behaviour=True,
-    parent_out_of_work=True,
-    stressful_life_situation=True,
+    answers={
+        item: item
+        in {"concentration", "behaviour", "parent_out_of_work", "stressful_life_situation"}
+        for item in ITEMS
+    },
     line=2,
 )
+
+
+def test_read_referrals__the_columns_are_the_fixed_ones_and_the_contract_s_items(
+    helsinki: Contract,
+) -> None:
+    assert list(referral_columns(helsinki)) == [
+        "referral_id",
+        "hetu",
+        "referred_on",
+        "district",
+        "referral_source",
+        *ITEMS,
+        "ongoing_services",
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,16 +170,7 @@ def test_read_referrals__latin1_finnish_words_and_dates(tmp_path: Path, helsinki
     assert referral.referred_on == date(2023, 2, 3)
     assert referral.district == "Mellunkylä"
     assert referral.referral_source == "child_health_clinic"
-    flags = (
-        referral.concentration,
-        referral.behaviour,
-        referral.social_interaction,
-        referral.emotional_life,
-        referral.parent_no_education,
-        referral.parent_out_of_work,
-        referral.parenting_difficulties,
-        referral.stressful_life_situation,
-    )
+    flags = tuple(referral.answers[item] for item in ITEMS)
     assert flags == (True, False, True, False, True, False, True, False)
 
 
@@ -164,6 +181,10 @@ def test_read_referrals__latin1_finnish_words_and_dates(tmp_path: Path, helsinki
         ("varhaiskasvatus", "early_childhood_education"),
         ("child_health_clinic", "child_health_clinic"),
         ("neuvola", "child_health_clinic"),
+        ("child_protection", "child_protection"),
+        ("Lastensuojelu", "child_protection"),
+        ("school", "school"),
+        ("koulu", "school"),
         ("other", "other"),
         ("Muu", "other"),
     ],
@@ -197,12 +218,52 @@ def test_read_referrals__ongoing_services_column_is_optional(
     assert referral.ongoing_services == frozenset()
 
 
-def test_read_referrals__header_any_case_and_extra_columns_ignored(
+def test_read_referrals__header_any_case_and_columns_without_a_name_ignored(
     tmp_path: Path, helsinki: Contract
 ) -> None:
-    rows = [[f" {name.upper()} " for name in HEADER] + ["note"], [*row(), "anything"]]
+    rows = [[f" {name.upper()} " for name in HEADER] + [""], [*row(), ""]]
     referrals, rejects = read_referrals(write(tmp_path / "r.csv", rows), helsinki)
     assert (referrals, rejects) == ([EXPECTED_A], [])
+
+
+@pytest.mark.parametrize("column", ["symptoms", "note", "Concentraton"])
+def test_read_referrals__an_unknown_item_column_refuses_the_file_with_line_and_column(
+    tmp_path: Path, helsinki: Contract, column: str
+) -> None:
+    """A column that is no item of the contract (another contract's item, a misspelt one, a
+    note) would be an answer nobody screens: the file is refused, naming line 1 and the column."""
+    path = write(tmp_path / "r.csv", [[*HEADER, column], [*row(), "1"]])
+    with pytest.raises(SibylInputError) as caught:
+        read_referrals(path, helsinki)
+    message = caught.value.message
+    assert message.startswith(f"{path}, line 1, column {column!r}: the column {column!r} is ")
+    assert "neither a referral item of the contract helsinki (concentration, behaviour," in message
+    assert "rename it to the item it answers or remove it" in message
+    assert message[len(str(path)) :].count(".") == 1  # one sentence
+
+
+def test_read_referrals__the_items_are_the_contract_s(tmp_path: Path, helsinki: Contract) -> None:
+    """Another contract asks other questions: its file has its own item columns, and a file of
+    Helsinki's items is refused under it."""
+    data = helsinki.spec.model_dump(mode="python", exclude_none=True)
+    data["eligibility"]["items"] = [
+        {"code": "symptoms", "question": {"fi": "Oireita", "en": "Symptoms"}}
+    ]
+    data["eligibility"]["criteria"] = [
+        {**criterion, "items": ["symptoms"], "count": 1} if criterion["rule"] == "at_least"
+        else {**criterion, "items": ["symptoms"]} if criterion["rule"] == "any_of"
+        else criterion
+        for criterion in data["eligibility"]["criteria"]
+    ]  # fmt: skip
+    other = replace(helsinki, spec=ContractSpec.model_validate(data))
+    header = ["referral_id", "hetu", "referred_on", "district", "referral_source", "symptoms"]
+    good = ["R-1", CHILD_A, "2022-09-01", "Vuosaari", "neuvola", "kyllä"]
+    [referral], rejects = read_referrals(write(tmp_path / "r.csv", [header, good]), other)
+    assert (referral.answers, rejects) == ({"symptoms": True}, [])
+    with pytest.raises(SibylInputError, match="no column 'symptoms'"):
+        read_referrals(write(tmp_path / "h.csv", [HEADER, row()]), other)
+    with pytest.raises(SibylInputError, match="line 1, column 'concentration'"):
+        read_referrals(write(tmp_path / "h.csv", [[*header, "concentration"], [*good, "1"]]), other)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,7 +316,7 @@ def test_read_referrals__a_header_of_codes_is_masked_in_the_message(
         ({"referred_on": ""}, "referred_on", "", "referral date is empty"),
         ({"referred_on": "2022/09/01"}, "referred_on", "2022/09/01", "YYYY-MM-DD or D.M.YYYY"),
         ({"referred_on": "2022-02-30"}, "referred_on", "2022-02-30", "not a day of the calendar"),
-        ({"referral_source": "koulu"}, "referral_source", "koulu", "'koulu' is not known"),
+        ({"referral_source": "kirjasto"}, "referral_source", "kirjasto", "'kirjasto' is not known"),
         ({"referral_source": ""}, "referral_source", "", "is not known"),
         ({"behaviour": "maybe"}, "behaviour", "maybe", "'maybe' is not a yes or no"),
         ({"emotional_life": ""}, "emotional_life", "", "emotional_life is empty"),

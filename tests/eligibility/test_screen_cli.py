@@ -73,12 +73,12 @@ def test_screen__summary_counts(referrals: Path) -> None:
 def test_screen__rejected_rows_are_shown_masked_and_exit_1(referrals: Path) -> None:
     with open(referrals / "referrals.csv", "a", encoding="utf-8") as stream:
         stream.write(f"R-4;{BAD_CODE};2022-09-01;Vuosaari;neuvola;1;1;0;0;0;1;0;1;\n")
-        stream.write(f"R-5;{CHILD_A};2022-09-01;Vuosaari;koulu;1;1;0;0;0;1;0;1;\n")
+        stream.write(f"R-5;{CHILD_A};2022-09-01;Vuosaari;kirjasto;1;1;0;0;0;1;0;1;\n")
     result = run("screen", "referrals.csv", "--out", "d.csv", cwd=referrals)
     assert result.returncode == 1
     assert mask(BAD_CODE) in result.stderr
     assert "check character" in result.stderr
-    assert "'koulu' is not known" in result.stderr
+    assert "'kirjasto' is not known" in result.stderr
     assert [row["referral_id"] for row in read_csv(referrals / "d.csv")] == ["R-1", "R-2", "R-3"]
     no_codes(result.stdout, result.stderr, (referrals / "d.csv").read_text(encoding="utf-8"))
 
@@ -89,6 +89,23 @@ def test_screen__missing_column_is_unusable_input(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("error: referrals.csv: the referral file has no column")
     assert not (tmp_path / "d.csv").exists()
+
+
+def test_screen__an_unknown_item_column_is_unusable_input(referrals: Path) -> None:
+    """A column the contract does not ask (here Vantaa's ``attention``) refuses the file: line 1
+    and the column named, exit status 2, no decisions written."""
+    text = (referrals / "referrals.csv").read_text(encoding="utf-8").splitlines()
+    lines = [text[0].replace(";ongoing_services", ";attention;ongoing_services")]
+    lines += [line[: line.rindex(";")] + ";1" + line[line.rindex(";") :] for line in text[1:]]
+    (referrals / "referrals.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("screen", "referrals.csv", "--out", "d.csv", cwd=referrals)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "error: referrals.csv, line 1, column 'attention': the column 'attention' is neither a "
+        "referral item of the contract helsinki"
+    )
+    assert not (referrals / "d.csv").exists()
+    no_codes(result.stdout, result.stderr)
 
 
 def test_screen__missing_file_is_unusable_input(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def _referral(referral_id: str, code: str, day: date, **criteria: bool):
         referred_on=day,
         district="Vuosaari",
         referral_source="child_health_clinic",
-        **flags,
+        answers=flags,
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sibyl import identity
-from sibyl.eligibility import CRITERIA, Referral
+from sibyl.eligibility import Referral, criteria_codes
 from sibyl.errors import SibylInputError
 from sibyl.settlement import settle
 from sibyl.web.audit import log as audit
@@ -55,10 +55,12 @@ def referral(n: int, on: date = date(2022, 1, 10), **changes) -> Referral:
         referred_on=on,
         district="Vuosaari",
         referral_source="child_health_clinic",
-        concentration=True,
-        behaviour=True,
-        parent_out_of_work=True,
-        parenting_difficulties=True,
+        answers={
+            "concentration": True,
+            "behaviour": True,
+            "parent_out_of_work": True,
+            "parenting_difficulties": True,
+        },
     )
     return replace(base, **changes)
 
@@ -91,7 +93,18 @@ def test_refer__stores_the_decision_by_pseudonym_with_the_code_only_in_the_vault
     assert stored.referrer == "nurse"
     assert stored.child.pseudonym == pseudonym(1, keyring)
     assert identity.unseal(VaultEntry.objects.get(child=stored.child).token, keyring) == code(1)
-    assert [c["code"] for c in stored.criteria] == list(CRITERIA)
+    assert [c["code"] for c in stored.criteria] == list(criteria_codes(contract))
+    # Every item of the contract is stored, in its order; an item not answered as no.
+    assert stored.answers == {
+        "concentration": True,
+        "behaviour": True,
+        "social_interaction": False,
+        "emotional_life": False,
+        "parent_no_education": False,
+        "parent_out_of_work": True,
+        "parenting_difficulties": True,
+        "stressful_life_situation": False,
+    }
     text = json.dumps(stored.criteria)
     assert code(1) not in text
     assert identity.birth_date(code(1)).isoformat() not in text
@@ -104,6 +117,19 @@ def test_refer__stores_the_decision_by_pseudonym_with_the_code_only_in_the_vault
     with pytest.raises(SibylInputError, match="already stored"):
         refer(contract, referral(2), actor=ACTOR, keyring=keyring)
     assert audit.verify().ok
+
+
+def test_refer__an_answer_to_a_question_the_contract_does_not_ask_is_refused(contract, keyring):
+    answers = {**referral(1).answers, "attention": True}
+    with pytest.raises(SibylInputError) as caught:
+        refer(contract, referral(1, answers=answers), actor=ACTOR, keyring=keyring)
+    assert caught.value.message == (
+        "the referral answers 'attention', which is not a referral item of the contract "
+        "helsinki (its items: concentration, behaviour, social_interaction, emotional_life, "
+        "parent_no_education, parent_out_of_work, parenting_difficulties, "
+        "stressful_life_situation); answer the contract's own items only."
+    )
+    assert not ReferralRow.objects.exists()
 
 
 def test_import_referrals__all_or_nothing_and_the_same_file_twice_changes_nothing(

@@ -10,6 +10,7 @@ import pytest
 from cli_runner import Result, sibyl
 from sibyl import identity
 from sibyl.web.cohort.models import FollowupSpell, Override
+from sibyl.web.cohort.models import Referral as ReferralRow
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,27 @@ def test_cli__a_full_cohort_and_bad_options(referrals, keyring, monkeypatch):
     assert bad_code.code == 2
     assert "--hetu: the identity code is not valid" in bad_code.err
     assert code(9) not in bad_code.err
+
+
+def test_cli__referral_add_answers_the_contract_s_items_and_refuses_others(keyring):
+    """``--ITEM`` answers yes, ``--no-ITEM`` no; an option that is no item of the contract is
+    refused in one sentence (exit 2), nothing stored."""
+    base = ("referral", "add", "--hetu", code(5), "--referred-on", "2022-01-20",
+            "--district", "Vuosaari", "--source", "neuvola")  # fmt: skip
+    unknown = sibyl(*base, "--referral-id", "R005", "--attention", "--concentration")
+    assert unknown.code == 2
+    assert unknown.err.startswith(
+        "error: '--attention' is neither an option of `sibyl referral add` nor a referral item of "
+        "the contract helsinki; answer the contract's items with --concentration, --behaviour,"
+    )
+    assert code(5) not in unknown.out + unknown.err
+    added = sibyl(*base, "--referral-id", "R006", "--concentration", "--behaviour",
+                  "--no-behaviour", "--parent-out-of-work", "--parenting-difficulties")  # fmt: skip
+    assert added.code == 0, added.err
+    assert ": not eligible (difficulties)." in added.out
+    [row] = ReferralRow.objects.all()
+    assert {item for item, yes in row.answers.items() if yes} == {
+        "concentration",
+        "parent_out_of_work",
+        "parenting_difficulties",
+    }

@@ -31,6 +31,7 @@ from django.utils import timezone
 from webworld import CODE_1, CODE_3, PASSWORD, sign_in
 
 from sibyl import identity
+from sibyl.contract import load_contract
 from sibyl.web.accounts.models import ApiToken
 from sibyl.web.audit.log import verify
 from sibyl.web.audit.models import AuditEntry
@@ -211,19 +212,27 @@ def test_refusals__an_identity_code_in_the_url_is_masked_in_the_log(world, token
 # Referrals.
 
 
+ITEMS = {item.code for item in load_contract("helsinki").spec.eligibility.items}
+
+
 def referral_body(referral_id: str, code: str, **changes) -> dict:
-    body = {
-        "referral_id": referral_id,
-        "hetu": code,
-        "referred_on": "2021-12-10",
-        "district": "Mellunkylä",
-        "referral_source": "early_childhood_education",
+    """A referral's JSON; a change named by a referral item changes the answer to it."""
+    answers = {
         "concentration": True,
         "social_interaction": True,
         "parent_no_education": True,
         "stressful_life_situation": True,
     }
-    body.update(changes)
+    body: dict = {
+        "referral_id": referral_id,
+        "hetu": code,
+        "referred_on": "2021-12-10",
+        "district": "Mellunkylä",
+        "referral_source": "early_childhood_education",
+        "answers": answers,
+    }
+    answers.update({name: value for name, value in changes.items() if name in ITEMS})
+    body.update({name: value for name, value in changes.items() if name not in ITEMS})
     return body
 
 
@@ -273,6 +282,42 @@ def test_referral_post__refusal_names_the_failed_criteria(world, tokens):
         NEW_CODE, "helsinki", identity.load_keys()
     )
     assert NEW_CODE not in response.content.decode()
+
+
+def test_referral_post__answers_are_the_contract_s_items_and_come_back(world, tokens):
+    response = post_json("/api/referrals", tokens["referrer"], referral_body("R-14", OLDER_CODE))
+    assert response.status_code == 201
+    answers = response.json()["answers"]
+    assert list(answers) == [item.code for item in load_contract("helsinki").spec.eligibility.items]
+    assert {item for item, yes in answers.items() if yes} == {
+        "concentration",
+        "social_interaction",
+        "parent_no_education",
+        "stressful_life_situation",
+    }
+    assert Referral.objects.get(referral_id="R-14").answers == answers
+
+
+def test_referral_post__an_item_the_contract_does_not_ask_is_400(world, tokens):
+    count = Referral.objects.count()
+    body = referral_body("R-15", OLDER_CODE)
+    body["answers"]["attention"] = True
+    response = post_json("/api/referrals", tokens["referrer"], body)
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(
+        "the referral answers 'attention', which is not a referral item of the contract helsinki"
+    )
+    assert Referral.objects.count() == count
+
+
+def test_referral_post__an_answer_outside_answers_is_422(world, tokens):
+    """The former shape (each answer a key of its own) is refused, not silently read as no."""
+    body = referral_body("R-16", OLDER_CODE)
+    body.update(body.pop("answers"))
+    response = post_json("/api/referrals", tokens["referrer"], body)
+    assert response.status_code == 422
+    locations = {problem["location"] for problem in response.json()["errors"]}
+    assert "body.payload.concentration" in locations
 
 
 def test_referral_post__invalid_code_is_400_masked_and_stores_nothing(world, tokens):

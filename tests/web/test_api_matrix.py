@@ -49,10 +49,12 @@ def _referral(user: str, world: World) -> dict[str, Any]:
             "referred_on": "2021-12-15",
             "district": "Vuosaari",
             "referral_source": "child_health_clinic",
-            "concentration": True,
-            "behaviour": True,
-            "parent_out_of_work": True,
-            "parenting_difficulties": True,
+            "answers": {
+                "concentration": True,
+                "behaviour": True,
+                "parent_out_of_work": True,
+                "parenting_difficulties": True,
+            },
         }
     }
 

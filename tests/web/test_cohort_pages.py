@@ -12,6 +12,8 @@ the sos child over March 2022.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -105,6 +107,76 @@ def test_referral_form__is_screened_stored_and_its_result_shown(world, client_fo
     assert_no_code(page.content, NEW_CODE)
 
 
+@pytest.mark.parametrize(
+    ("language", "concentration", "legend"),
+    [
+        ("fi", "Keskittymisen vaikeuksia", "Onko lapsella useampi kuin yksi itsesäätelyn vaikeus?"),
+        ("sv", "Koncentrationssvårigheter", "Har barnet fler än en svårighet med självreglering?"),
+        ("en", "Difficulties of concentration", "Does the child have more than one difficulty"),
+    ],
+)
+def test_referral_form__the_boxes_are_the_contract_s_questions_in_the_page_s_language(
+    world, client_for, language, concentration, legend
+):
+    page = client_for("referrer").get("/referrals/new/", HTTP_ACCEPT_LANGUAGE=language)
+    text = page.content.decode()
+    assert page.status_code == 200
+    boxes = re.findall(r'type="checkbox" name="(\w+)"', text)
+    # The contract's items in its order, then the services of its no_ongoing_services criterion
+    # (1–8, not school support).
+    items = [item.code for item in world.contract.spec.eligibility.items]
+    assert boxes == [*items, *["ongoing_services"] * 8]
+    assert concentration in text
+    assert f"<legend>{legend}" in text
+    # The sources the contract accepts, and other.
+    assert text.count('name="source"') == 3
+
+
+def test_referral_form__another_contract_asks_its_own_questions(world, client_for, monkeypatch):
+    """A contract with one more item and an all_of criterion: the form asks it (in Swedish
+    here), the live check and the stored referral screen by it."""
+    from sibyl.contract import ContractSpec
+    from sibyl.web.cohort import views
+
+    data = world.contract.spec.model_dump(mode="python", exclude_none=True)
+    data["eligibility"]["items"].append(
+        {"code": "speech", "question": {"fi": "Puheen vaikeuksia", "en": "Speech", "sv": "Tal"}}
+    )
+    data["eligibility"]["criteria"].append(
+        {
+            "code": "speech_too",
+            "question": {"fi": "Puhe?", "en": "Speech too?", "sv": "Talet också?"},
+            "rule": "all_of",
+            "items": ["speech", "concentration"],
+            "evidence": "the items the referral marks",
+            "reference": "a test",
+        }
+    )
+    other = replace(world.contract, spec=ContractSpec.model_validate(data))
+    monkeypatch.setattr(views, "contract_of", lambda contract_id: other)
+    client = client_for("referrer")
+    form = client.get("/referrals/new/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert 'name="speech"' in form
+    assert "<legend>Talet också?" in form
+    check = client.post("/referrals/check/", referral_data()).content.decode()
+    assert "Not eligible: a criterion is not met." in check
+    assert "concentration; all of speech, concentration needed" in check
+    client.post("/referrals/new/", referral_data(speech="on"))
+    row = Referral.objects.get(referral_id="R-10")
+    assert (row.eligible, row.answers["speech"]) == (True, True)
+    assert [c["code"] for c in row.criteria][-1] == "speech_too"
+
+
+def test_referral_page__the_answers_by_the_contract_s_questions(world, client_for):
+    client = client_for("coordinator")
+    client.post("/referrals/new/", referral_data())
+    text = client.get("/referrals/R-10/", HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    row = text.split("Keskittymisen vaikeuksia", 1)[1].split("</tr>", 1)[0]
+    assert '<span class="badge info">kyllä</span>' in row
+    row = text.split("Tunne-elämän vaikeuksia", 1)[1].split("</tr>", 1)[0]
+    assert '<span class="badge">ei</span>' in row
+
+
 def test_referral_form__a_failed_criterion_is_stored_and_named(world, client_for):
     client = client_for("coordinator")
     response = client.post("/referrals/new/", referral_data(behaviour=None), follow=True)
@@ -145,7 +217,11 @@ def test_referral_check__partial_values_show_the_criteria_they_decide(world, cli
     assert response.status_code == 200
     assert "Not eligible: a criterion is not met." in text
     assert "Still to screen when the values above are given:" in text
-    assert "Age on the referral date" in text.split("Still to screen")[1]
+    # The criterion by the contract's question.
+    assert (
+        "Is the child at least 3 and not yet 7 on the referral date?"
+        in (text.split("Still to screen")[1])
+    )
     assert "years old" not in text
 
 

@@ -33,6 +33,7 @@ from django.utils import timezone
 from webworld import CODE_1, CODE_2, CODE_3, CODE_4, CODE_OUTSIDE, SOS, VAMOS, referral
 
 from sibyl import identity
+from sibyl.contract import load_contract
 from sibyl.web.audit.models import AuditEntry
 from sibyl.web.statements.models import ChildYearLine, Statement
 from sibyl.web.store import research
@@ -43,6 +44,17 @@ CODE_6 = identity.make(date(2016, 12, 31), 899)  # withdraws consent: left out
 CODE_7 = identity.make(date(2017, 12, 31), 121, new_century_signs=True)  # 3, a day short of 4
 CODES = (CODE_1, CODE_2, CODE_3, CODE_4, CODE_OUTSIDE, CODE_5, CODE_6, CODE_7)
 REFERRAL_IDS = ("R-1", "R-2", "R-3", "R-4", "R-5", "R-6", "R-7")
+HELSINKI_ITEMS = (
+    "concentration",
+    "behaviour",
+    "social_interaction",
+    "emotional_life",
+    "parent_no_education",
+    "parent_out_of_work",
+    "parenting_difficulties",
+    "stressful_life_situation",
+)
+"""The research extract's columns of the Helsinki referral items (as before answers were data)."""
 
 
 def _rid(pseudonym: str, keyring: identity.Keyring, contract_id: str = "helsinki") -> str:
@@ -168,7 +180,7 @@ def cohort(world, keyring, contract, tmp_path: Path):
 def test_children__the_world_has_exactly_its_two_enrolled_families(world, keyring):
     """R-1 (SOS) and R-3 (Vamos) are enrolled; R-2 (not eligible) and R-4 (waiting) are not."""
     table = research.build_extract("helsinki", "children", keyring=keyring)
-    assert table.schema == research.EXTRACTS["children"].schema
+    assert table.schema == research.extracts_of(load_contract("helsinki"))["children"].schema
     rows = {row["research_id"]: row for row in table.to_pylist()}
     assert set(rows) == {_rid(world.sos, keyring), _rid(world.vamos, keyring)}
     sos, vamos = rows[_rid(world.sos, keyring)], rows[_rid(world.vamos, keyring)]
@@ -182,7 +194,7 @@ def test_children__the_world_has_exactly_its_two_enrolled_families(world, keyrin
         assert row["district"] == "Vuosaari"
         assert row["referral_source"] == "child_health_clinic"
         # conftest.referral: concentration, behaviour, parent out of work, parenting difficulties.
-        assert {item for item in research.SCREENING_ITEMS if row[item]} == {
+        assert {item for item in HELSINKI_ITEMS if row[item]} == {
             "concentration",
             "behaviour",
             "parent_out_of_work",
@@ -191,6 +203,35 @@ def test_children__the_world_has_exactly_its_two_enrolled_families(world, keyrin
         assert row["screening_eligible"] is True
         assert row["criteria_failed"] is None
         assert row["overridden"] is False
+
+
+def test_children__the_item_columns_are_the_contract_s_after_the_referral_source():
+    """Helsinki's extract keeps its columns: the eight items, by their codes, in their place;
+    each described by the contract's question in the page's language."""
+    from django.utils import translation
+
+    columns = research.extracts_of(load_contract("helsinki"))["children"].columns
+    names = [column.name for column in columns]
+    assert names[: 5 + len(HELSINKI_ITEMS)] == [
+        "research_id",
+        "referred_on",
+        "age_at_referral",
+        "district",
+        "referral_source",
+        *HELSINKI_ITEMS,
+    ]
+    assert names[5 + len(HELSINKI_ITEMS)] == "screening_eligible"
+    assert [c.name for c in research.EXTRACTS["children"].columns] == [
+        name for name in names if name not in HELSINKI_ITEMS
+    ]
+    concentration = columns[names.index("concentration")]
+    assert concentration.type == pa.bool_()
+    with translation.override("en"):
+        assert str(concentration.description) == (
+            "the referral's answer: Difficulties of concentration"
+        )
+    with translation.override("fi"):
+        assert str(concentration.description).endswith(": Keskittymisen vaikeuksia")
 
 
 def test_children__override_age_and_withdrawn_consent(world, cohort, keyring):
@@ -377,7 +418,9 @@ def _cells(name: str, content: bytes, fmt: str) -> list:
         table = pa_csv.read_csv(
             io.BytesIO(content),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(research.EXTRACTS[name].schema.names, pa.string())
+                column_types=dict.fromkeys(
+                    research.extracts_of(load_contract("helsinki"))[name].schema.names, pa.string()
+                )
             ),
         )
     else:
@@ -524,7 +567,7 @@ def test_extracts_page__every_extract_with_rows_columns_and_links(world, cohort,
     response = client_for("evaluator").get(reverse("research:extracts"))
     assert response.status_code == 200
     page = response.content.decode()
-    for name, extract in research.EXTRACTS.items():
+    for name, extract in research.extracts_of(load_contract("helsinki")).items():
         for fmt in research.FORMATS:
             assert f'href="/research/{name}.{fmt}"' in page
         for column in extract.columns:
@@ -554,7 +597,7 @@ def test_extracts_page__without_the_keys_says_so_and_sends_nothing(world, client
 def test_docs__every_extract_and_column_is_documented_in_order():
     """docs/research.md has a section per extract with a row per column, in the table's order."""
     text = (Path(__file__).parents[2] / "docs" / "research.md").read_text(encoding="utf-8")
-    for name, extract in research.EXTRACTS.items():
+    for name, extract in research.extracts_of(load_contract("helsinki")).items():
         assert f"### `{name}`" in text, name
         section = text.split(f"### `{name}`", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
         documented = re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE)

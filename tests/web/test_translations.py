@@ -299,9 +299,12 @@ def screened(contract) -> list[tuple[str, str]]:
         replace(
             base,
             referred_on=date(2019, 6, 1),
-            behaviour=False,
-            parent_out_of_work=False,
-            parenting_difficulties=False,
+            answers={
+                **base.answers,
+                "behaviour": False,
+                "parent_out_of_work": False,
+                "parenting_difficulties": False,
+            },
             district="",
             referral_source="other",
             ongoing_services=frozenset({1, 5}),
@@ -313,10 +316,13 @@ def screened(contract) -> list[tuple[str, str]]:
             district="Kallio",
             referral_source="early_childhood_education",
             ongoing_services=frozenset({9}),
-            social_interaction=True,
-            emotional_life=True,
-            parent_no_education=True,
-            stressful_life_situation=True,
+            answers={
+                **base.answers,
+                "social_interaction": True,
+                "emotional_life": True,
+                "parent_no_education": True,
+                "stressful_life_situation": True,
+            },
         ),
     ]
     return [
@@ -337,7 +343,7 @@ def test_evidence__every_sentence_the_library_writes_is_said_in_the_language(con
     sentences = screened(contract)
     assert len(sentences) == 24  # 3 referrals × 8 criteria
     for code, text in sentences:
-        assert evidence.recognised(code, text), (code, text)
+        assert evidence.recognised(code, text, contract), (code, text)
         with translation.override(language):
             shown = evidence.in_language(code, text, contract)
         assert shown != text, (code, text)
@@ -356,8 +362,16 @@ def test_evidence__finnish_and_swedish_sentences_as_written_by_hand(contract):
         assert evidence.in_language("age", evidence_of["age"], contract) == (
             "3-vuotias 1.3.2022; sopimus hyväksyy vähintään 3- ja alle 7-vuotiaat lapset"
         )
+        # The items by the contract's questions.
         assert evidence.in_language("difficulties", evidence_of["difficulties"], contract) == (
-            "2 vaikeutta (keskittyminen, käyttäytyminen); vaaditaan vähintään 2"
+            "merkittynä 2 (Keskittymisen vaikeuksia, Käyttäytymisen vaikeuksia); "
+            "vaaditaan vähintään 2"
+        )
+        assert evidence.in_language(
+            "parent_situation", evidence_of["parent_situation"], contract
+        ) == (
+            "Vanhempi on työelämän ulkopuolella; vaaditaan yksi seuraavista: Vanhemmalla ei "
+            "perusasteen jälkeistä koulutusta, Vanhempi on työelämän ulkopuolella"
         )
         assert evidence.in_language(
             "enrolment_window", evidence_of["enrolment_window"], contract
@@ -373,7 +387,7 @@ def test_evidence__finnish_and_swedish_sentences_as_written_by_hand(contract):
             "1 år gammalt 2019-06-01; avtalet godtar barn som är minst 3 och under 7 år"
         )
         assert evidence.in_language("difficulties", second["difficulties"], contract) == (
-            "1 svårighet (koncentration); minst 2 krävs"
+            "1 markerad (Koncentrationssvårigheter); minst 2 krävs"
         )
         assert evidence.in_language("district", second["district"], contract) == (
             "område (inget angivet); avtalets områden: Vuosaari, Mellunkylä"
@@ -391,10 +405,45 @@ def test_evidence__english_page_and_unknown_sentence_shown_as_written(contract):
         assert evidence.in_language("age", "an older wording", contract) == "an older wording"
 
 
+def test_evidence__a_criterion_is_read_by_its_rule_kind_with_the_contract_s_questions(contract):
+    """Another contract's criterion (all_of, with an item of its own) is said again by its rule
+    kind; a criterion the contract does not have is shown as written."""
+    from sibyl.contract import ContractSpec
+
+    data = contract.spec.model_dump(mode="python", exclude_none=True)
+    data["eligibility"]["items"].append(
+        {"code": "speech", "question": {"fi": "Puheen vaikeuksia", "en": "Speech", "sv": "Tal"}}
+    )
+    data["eligibility"]["criteria"].append(
+        {
+            "code": "speech_too",
+            "question": {"fi": "Puhe?", "en": "Speech too?"},
+            "rule": "all_of",
+            "items": ["speech", "concentration"],
+            "evidence": "the items the referral marks",
+            "reference": "a test",
+        }
+    )
+    other = replace(contract, spec=ContractSpec.model_validate(data))
+    result = eligibility.screen(referral("E-2", CODE_1, date(2022, 3, 1)), other).criteria[-1]
+    assert (result.code, result.met) == ("speech_too", False)
+    assert evidence.recognised("speech_too", result.evidence, other)
+    with translation.override("fi"):
+        assert evidence.in_language("speech_too", result.evidence, other) == (
+            "Keskittymisen vaikeuksia; vaaditaan kaikki seuraavat: Puheen vaikeuksia, "
+            "Keskittymisen vaikeuksia"
+        )
+        assert evidence.in_language("speech_too", result.evidence, contract) == result.evidence
+    with translation.override("sv"):
+        assert evidence.in_language("speech_too", result.evidence, other) == (
+            "Koncentrationssvårigheter; alla följande krävs: Tal, Koncentrationssvårigheter"
+        )
+
+
 def test_referral_page__evidence_in_finnish(world, client_for):
     # R-1 (the world's): concentration and behaviour ticked.
     page = client_for("coordinator").get("/referrals/R-1/", HTTP_ACCEPT_LANGUAGE="fi")
 
-    assert "2 vaikeutta (keskittyminen, käyttäytyminen); vaaditaan vähintään 2" in (
-        page.content.decode()
-    )
+    assert (
+        "merkittynä 2 (Keskittymisen vaikeuksia, Käyttäytymisen vaikeuksia); vaaditaan vähintään 2"
+    ) in page.content.decode()

@@ -66,7 +66,7 @@ def referral(referral_id: str, code: str, referred_on: date, **criteria: bool) -
         referred_on=referred_on,
         district="Vuosaari",
         referral_source="child_health_clinic",
-        **flags,
+        answers=flags,
     )
 
 

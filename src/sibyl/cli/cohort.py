@@ -98,12 +98,37 @@ def _print_referrals(rows) -> None:
     console.print(table)
 
 
-def _flag(name: str, text: str):
-    return typer.Option(f"--{name}/--no-{name}", help=text)
+def _answers(args: list[str], contract) -> dict[str, bool]:
+    """The contract's referral items from ``--ITEM`` (yes) and ``--no-ITEM`` (no) options, the
+    item's code with dashes for underscores; an item not given is answered no."""
+    from sibyl.eligibility import items_of
+
+    items = {item.code.replace("_", "-"): item.code for item in items_of(contract)}
+    answers = dict.fromkeys(items.values(), False)
+    for arg in args:
+        name = arg[2:] if arg.startswith("--") else None
+        value = True
+        if name is not None and name.startswith("no-") and name[3:] in items:
+            name, value = name[3:], False
+        if name not in items:
+            options = ", ".join(f"--{option}" for option in items) or "none"
+            raise SibylInputError(
+                f"{arg!r} is neither an option of `sibyl referral add` nor a referral item of "
+                f"the contract {contract.id}",
+                None,
+                f"answer the contract's items with {options} (or --no-ITEM), see "
+                "`sibyl referral add --help`",
+            )
+        answers[items[name]] = value
+    return answers
 
 
-@referral_app.command("add")
+@referral_app.command(
+    "add",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
 def referral_add(
+    ctx: typer.Context,
     referral_id: Annotated[str, typer.Option("--referral-id", help="The referral's own id.")],
     hetu: Annotated[
         str, typer.Option(help="The child's identity code (sealed in the vault, never shown).")
@@ -113,28 +138,10 @@ def referral_add(
     source: Annotated[
         str,
         typer.Option(
-            help="early_childhood_education (varhaiskasvatus), child_health_clinic (neuvola) "
-            "or other (muu)."
+            help="early_childhood_education (varhaiskasvatus), child_health_clinic (neuvola), "
+            "child_protection (lastensuojelu), school (koulu) or other (muu)."
         ),
     ],
-    concentration: Annotated[bool, _flag("concentration", "Difficulty: concentration.")] = False,
-    behaviour: Annotated[bool, _flag("behaviour", "Difficulty: behaviour.")] = False,
-    social_interaction: Annotated[
-        bool, _flag("social-interaction", "Difficulty: social interaction.")
-    ] = False,
-    emotional_life: Annotated[bool, _flag("emotional-life", "Difficulty: emotional life.")] = False,
-    parent_no_education: Annotated[
-        bool, _flag("parent-no-education", "A parent has no education beyond basic school.")
-    ] = False,
-    parent_out_of_work: Annotated[
-        bool, _flag("parent-out-of-work", "A parent is out of working life.")
-    ] = False,
-    parenting_difficulties: Annotated[
-        bool, _flag("parenting-difficulties", "The family has difficulties in parenting.")
-    ] = False,
-    stressful_life_situation: Annotated[
-        bool, _flag("stressful-life-situation", "The family is in a stressful life situation.")
-    ] = False,
     ongoing_services: Annotated[
         str,
         typer.Option(
@@ -145,7 +152,14 @@ def referral_add(
     contract: ContractOption = "helsinki",
     actor: ActorOption = None,
 ) -> None:
-    """Screen and store one referral; prints the decision with each criterion's evidence."""
+    """Screen and store one referral; prints the decision with each criterion's evidence.
+
+    The referral's answers are the contract's own items, one option each: --ITEM for yes,
+    --no-ITEM (or leaving it out) for no, the item's code with dashes for underscores; Helsinki's:
+    --concentration, --behaviour, --social-interaction, --emotional-life, --parent-no-education,
+    --parent-out-of-work, --parenting-difficulties, --stressful-life-situation (`sibyl contract
+    show` lists a contract's items).
+    """
     open_store()
     from sibyl.eligibility import Referral
     from sibyl.register.reader import IdentityChecker, temporary_codes_allowed
@@ -153,6 +167,7 @@ def referral_add(
     from sibyl.web.store.enrolment import refer
 
     loaded = _contract(contract)
+    answers = _answers(list(ctx.args), loaded)
     code, reason = IdentityChecker(allow_temporary=temporary_codes_allowed(loaded, _today())).check(
         hetu.strip()
     )
@@ -180,14 +195,7 @@ def referral_add(
             referred_on=_day(referred_on, "--referred-on"),
             district=district,
             referral_source=kind,
-            concentration=concentration,
-            behaviour=behaviour,
-            social_interaction=social_interaction,
-            emotional_life=emotional_life,
-            parent_no_education=parent_no_education,
-            parent_out_of_work=parent_out_of_work,
-            parenting_difficulties=parenting_difficulties,
-            stressful_life_situation=stressful_life_situation,
+            answers=answers,
             ongoing_services=services,
         ),
         actor=actor_name(actor),

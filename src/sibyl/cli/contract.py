@@ -28,6 +28,12 @@ def check(
     """Validate a contract file and its price list; exit 2 with the problems if it is not valid."""
     contract = load_contract(file, prices=prices)
     years = contract.prices.years()
+    if contract.upgraded_from is not None:
+        console.print(
+            f"{file}: written in the contract format {contract.upgraded_from} and read as format 2 "
+            "(docs/contract-format.md, Format 1); write `format: 2` files for new contracts.",
+            highlight=False,
+        )
     console.print(
         f"{file}: valid contract [bold]{contract.label}[/bold] "
         f"({len(contract.services)} services, price list {contract.prices.source} "
@@ -109,6 +115,22 @@ def show(
     for service in spec.services.items:
         services.add_row(str(service.code), service.name.en, service.basis, service.price_unit)
     console.print(services)
+
+    criteria = Table(title="Eligibility: criteria (every one must be met)", title_justify="left")
+    for column in ("criterion", "rule", "looks at", "question"):
+        criteria.add_column(column, overflow="fold")
+    for criterion in spec.eligibility.criteria:
+        looks_at = ", ".join(criterion.items) or ", ".join(map(str, criterion.services))
+        if criterion.count is not None:
+            looks_at = f"{criterion.count} of {looks_at}"
+        criteria.add_row(criterion.code, criterion.rule, looks_at, criterion.question.en)
+    console.print(criteria)
+    items = Table(title="Eligibility: referral items (yes/no columns)", title_justify="left")
+    for column in ("item", "question"):
+        items.add_column(column, overflow="fold")
+    for item in spec.eligibility.items:
+        items.add_row(item.code, item.question.en)
+    console.print(items)
 
     prices = Table(title=f"Unit prices (EUR) from {contract.prices.source}", title_justify="left")
     prices.add_column("year")

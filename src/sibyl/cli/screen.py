@@ -17,7 +17,7 @@ from rich.table import Table
 from sibyl.cli import app
 from sibyl.cli.common import console, err_console, parse_option_date, print_rejects
 from sibyl.contract import load_contract
-from sibyl.eligibility import CRITERIA, Decision, screen
+from sibyl.eligibility import Decision, criteria_codes, screen
 from sibyl.errors import Location, SibylInputError
 from sibyl.register import read_extract
 from sibyl.register.model import RejectedRow
@@ -42,7 +42,8 @@ def write_decisions(decisions: list[Decision], path: Path) -> None:
             )
 
 
-def print_summary(decisions: list[Decision], title: str) -> None:
+def print_summary(decisions: list[Decision], title: str, criteria: tuple[str, ...]) -> None:
+    """How many are eligible, and how many fail each of the contract's ``criteria``."""
     eligible = sum(decision.eligible for decision in decisions)
     failed = Counter(code for decision in decisions for code in decision.failed)
     table = Table(title=title, title_justify="left")
@@ -50,7 +51,7 @@ def print_summary(decisions: list[Decision], title: str) -> None:
     table.add_column("referrals", justify="right")
     table.add_row("eligible", str(eligible))
     table.add_row("not eligible", str(len(decisions) - eligible))
-    for code in CRITERIA:
+    for code in criteria:
         table.add_row(f"  failed: {code}", str(failed[code]))
     console.print(table)
 
@@ -119,7 +120,9 @@ def screen_command(
             )
     decisions = [screen(referral, loaded) for referral in accepted]
     write_decisions(decisions, out)
-    print_summary(decisions, f"Screening of {referrals} under {loaded.label}")
+    print_summary(
+        decisions, f"Screening of {referrals} under {loaded.label}", criteria_codes(loaded)
+    )
     if rejects:
         print_rejects(f"Rejected rows in {referrals} (not screened)", rejects)
     if extract_rejects:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import typing
 from dataclasses import dataclass, replace
 from datetime import date
@@ -30,7 +31,7 @@ from sibyl.contract.model import ContractSpec, Parameter, Service
 from sibyl.contract.prices import PriceList, load_prices
 from sibyl.contract.upgrade import upgrade
 from sibyl.errors import Location, SibylInputError
-from sibyl.yamlfile import YamlDocument, read_yaml
+from sibyl.yamlfile import YamlDocument, parse_yaml, read_yaml
 
 if typing.TYPE_CHECKING:
     from sibyl.mechanisms.base import Component, Labels
@@ -76,6 +77,13 @@ class Contract:
     @cached_property
     def calendar(self) -> WorkCalendar:
         return calendar_of(self.spec)
+
+    @cached_property
+    def rules_sha256(self) -> str:
+        """The fingerprint of the contract's rules: its content as checked, without the display
+        names (the texts in fi/en/sv), so that a fixed translation is not a new version but a
+        changed value, rule or forecast is (:func:`rules_sha256`)."""
+        return rules_sha256(self.spec)
 
     @cached_property
     def services(self) -> dict[int, Service]:
@@ -202,6 +210,30 @@ class Contract:
     def with_prices(self, prices: PriceList) -> Contract:
         """The same contract with another price list (e.g. ``--prices``)."""
         return replace(self, prices=prices)
+
+
+def _without_names(value: Any) -> Any:
+    if isinstance(value, dict):
+        if {"fi", "en"} <= set(value) <= {"fi", "en", "sv"}:
+            return None
+        return {key: _without_names(item) for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        return [_without_names(item) for item in value]
+    return value
+
+
+def rules_sha256(spec: ContractSpec) -> str:
+    """SHA-256 of the contract's content in a canonical form (JSON, keys sorted, dates and
+    numbers as text) with every display name (a text in ``fi``/``en``/``sv``) left out."""
+    data = _without_names(spec.model_dump(mode="json"))
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def rules_sha256_of_text(text: str, source: str) -> str:
+    """The rules fingerprint of a contract file's text (e.g. a version kept in the store)."""
+    document = parse_yaml(text, source)
+    return rules_sha256(parse_contract_document(document)[0])
 
 
 def calendar_of(spec: ContractSpec) -> WorkCalendar:

@@ -197,11 +197,37 @@ class Parameters(Strict):
     allow_temporary_identity_codes: Parameter[bool]
 
 
+REFERRAL_FIELDS = frozenset(
+    {
+        "referral_id",
+        "hetu",
+        "pseudonym",
+        "referred_on",
+        "district",
+        "referral_source",
+        "source",
+        "ongoing_services",
+    }
+)
+"""The names of a referral's own fields (the referral file's other columns, the store's and the
+form's fields), which no referral item may take."""
+
+
 class ReferralItem(Strict):
     """One yes/no question a referral answers (a column of the referral file)."""
 
     code: Code
     question: Text
+
+    @field_validator("code")
+    @classmethod
+    def _not_a_referral_field(cls, code: str) -> str:
+        if code in REFERRAL_FIELDS:
+            raise ValueError(
+                f"{code} is the name of a referral's own field, not of a question; give the "
+                "item another code"
+            )
+        return code
 
 
 CriterionRule = Literal[

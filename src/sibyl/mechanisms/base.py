@@ -228,9 +228,15 @@ class Labels:
     base: str
     deduction: str
     payment: str = "Payment"
+    by_service: str = "Use of the services by service"  # the heading of the priced use
 
 
-GENERIC_LABELS = Labels(base=N_("Base"), deduction=N_("Deductions"), payment=N_("Payment"))
+GENERIC_LABELS = Labels(
+    base=N_("Base"),
+    deduction=N_("Deductions"),
+    payment=N_("Payment"),
+    by_service=N_("Use of the services by service"),
+)
 """The words of a contract with several components (each component keeps its own)."""
 
 

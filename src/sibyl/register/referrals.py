@@ -12,14 +12,13 @@ hetu                         the child's identity code
 referred_on                  the referral date (``YYYY-MM-DD`` or ``D.M.YYYY``)
 district                     the district where the family lives
 referral_source              ``early_childhood_education`` (``varhaiskasvatus``),
-                             ``child_health_clinic`` (``neuvola``) or ``other`` (``muu``)
-concentration, behaviour,    the child's difficulties of self-regulation (booleans)
-social_interaction,
-emotional_life
-parent_no_education,         the parents' situation (booleans)
-parent_out_of_work
-parenting_difficulties,      the family's situation (booleans)
-stressful_life_situation
+                             ``child_health_clinic`` (``neuvola``), ``child_protection``
+                             (``lastensuojelu``), ``school`` (``koulu``) or ``other`` (``muu``)
+*each item of the contract*  the referral's answer to the contract's question (a boolean; the
+                             items are the contract's ``eligibility.items``, Helsinki:
+                             concentration, behaviour, social_interaction, emotional_life,
+                             parent_no_education, parent_out_of_work, parenting_difficulties,
+                             stressful_life_situation)
 ongoing_services             optional: service codes with an episode ongoing on the referral
                              date, separated by spaces, commas or semicolons (empty: none)
 ============================ ===================================================================
@@ -27,7 +26,9 @@ ongoing_services             optional: service codes with an episode ongoing on 
 Booleans are ``1``/``0``, ``true``/``false``, ``kyllä``/``ei`` or ``yes``/``no``, in any letter
 case.
 
-A file without a required column is refused whole (:class:`~sibyl.errors.SibylInputError`).
+A file without a required column, with a column twice, or with a column that is neither one of
+the above nor an item of the contract (e.g. an item of another contract, or a misspelt one) is
+refused whole (:class:`~sibyl.errors.SibylInputError`).
 Otherwise each row becomes a :class:`~sibyl.eligibility.Referral` or a
 :class:`~sibyl.register.model.RejectedRow` (line, column, masked value, reason), with the first
 problem found in column order. A row is rejected when the referral id is empty, looks like an
@@ -48,13 +49,7 @@ from pathlib import Path
 
 from sibyl import identity
 from sibyl.contract import Contract
-from sibyl.eligibility import (
-    DIFFICULTIES,
-    FAMILY_SITUATIONS,
-    PARENT_SITUATIONS,
-    Referral,
-    ReferralSource,
-)
+from sibyl.eligibility import Referral, ReferralSource, items_of
 from sibyl.errors import Location, SibylInputError
 from sibyl.register.model import Episode, RejectedRow
 from sibyl.register.reader import (
@@ -69,17 +64,31 @@ from sibyl.register.reader import (
 )
 from sibyl.tabular import read_text_table
 
-BOOLEAN_COLUMNS: tuple[str, ...] = DIFFICULTIES + PARENT_SITUATIONS + FAMILY_SITUATIONS
-REQUIRED_COLUMNS: tuple[str, ...] = (
+FIXED_COLUMNS: tuple[str, ...] = (
     "referral_id",
     "hetu",
     "referred_on",
     "district",
     "referral_source",
-    *BOOLEAN_COLUMNS,
 )
+"""The columns of every referral file, before the contract's items."""
 OPTIONAL_COLUMNS: tuple[str, ...] = ("ongoing_services",)
-REFERRAL_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+
+def item_columns(contract: Contract) -> tuple[str, ...]:
+    """The contract's items: a boolean column each, in the contract's order."""
+    return tuple(item.code for item in items_of(contract))
+
+
+def required_columns(contract: Contract) -> tuple[str, ...]:
+    """The columns a referral file of the contract must have."""
+    return FIXED_COLUMNS + item_columns(contract)
+
+
+def referral_columns(contract: Contract) -> tuple[str, ...]:
+    """Every column a referral file of the contract may have, in the order files list them."""
+    return required_columns(contract) + OPTIONAL_COLUMNS
+
 
 TRUE_WORDS = frozenset({"1", "true", "kyllä", "yes"})
 FALSE_WORDS = frozenset({"0", "false", "ei", "no"})
@@ -90,6 +99,10 @@ SOURCE_ALIASES: dict[str, ReferralSource] = {
     "varhaiskasvatus": "early_childhood_education",
     "child_health_clinic": "child_health_clinic",
     "neuvola": "child_health_clinic",
+    "child_protection": "child_protection",
+    "lastensuojelu": "child_protection",
+    "school": "school",
+    "koulu": "school",
     "other": "other",
     "muu": "other",
 }
@@ -126,28 +139,46 @@ def parse_services(text: str, contract: Contract) -> tuple[frozenset[int] | None
     return frozenset(codes), None
 
 
-def _columns(header: list[str], source: str) -> dict[str, int]:
+def _columns(header: list[str], source: str, contract: Contract) -> dict[str, int]:
+    known = referral_columns(contract)
+    required = required_columns(contract)
     names = [name.strip().lower() for name in header]
     seen: dict[str, int] = {}
+    unknown: list[str] = []
     for position, name in enumerate(names):
-        if name in REFERRAL_COLUMNS and name in seen:
+        if not name:
+            continue  # a column without a name (e.g. a trailing delimiter) holds no answer
+        if name not in known:
+            unknown.append(displayable(header[position].strip()))
+            continue
+        if name in seen:
             raise SibylInputError(
                 f"the column {name!r} appears twice in the header of the referral file",
                 Location(source),
                 "keep one of them",
             )
-        seen.setdefault(name, position)
-    missing = [name for name in REQUIRED_COLUMNS if name not in seen]
+        seen[name] = position
+    missing = [name for name in required if name not in seen]
     if missing:
         shown = ", ".join(displayable(name.strip()) or "(no name)" for name in header) or "none"
         raise SibylInputError(
             f"the referral file has no column {', '.join(repr(m) for m in missing)} "
             f"(the header line has: {shown})",
             Location(source),
-            "a referral file needs the columns " + ", ".join(REQUIRED_COLUMNS) + " and may have "
-            "ongoing_services; correct the header line",
+            f"a referral file of the contract {contract.id} needs the columns "
+            + ", ".join(required)
+            + " and may have ongoing_services; correct the header line",
         )
-    return {name: seen[name] for name in REFERRAL_COLUMNS if name in seen}
+    if unknown:
+        items = ", ".join(item_columns(contract)) or "none"
+        raise SibylInputError(
+            f"the column {', '.join(repr(name) for name in unknown)} is neither a referral item "
+            f"of the contract {contract.id} ({items}) nor another column of a referral file",
+            Location(source, line=1, column=unknown[0]),
+            "rename it to the item it answers or remove it, since an answer to a question the "
+            "contract does not ask would be ignored",
+        )
+    return {name: seen[name] for name in known if name in seen}
 
 
 def read_referrals(
@@ -155,7 +186,8 @@ def read_referrals(
 ) -> tuple[list[Referral], list[RejectedRow]]:
     """Read and check a referral file (the rules are in the module docstring)."""
     table = read_text_table(path)
-    positions = _columns(table.header, table.source)
+    positions = _columns(table.header, table.source, contract)
+    items = item_columns(contract)
     checker = IdentityChecker(
         allow_temporary=temporary_codes_allowed(contract, today_in_helsinki())
     )
@@ -226,8 +258,8 @@ def read_referrals(
             )
             continue
 
-        flags: dict[str, bool] = {}
-        for name in BOOLEAN_COLUMNS:
+        answers: dict[str, bool] = {}
+        for name in items:
             text = cell(name)
             value = parse_boolean(text)
             if value is None:
@@ -236,8 +268,8 @@ def read_referrals(
                     name, displayable(text), f"the value of {name} {what}; write {BOOLEAN_FORMS}."
                 )
                 break
-            flags[name] = value
-        if len(flags) < len(BOOLEAN_COLUMNS):
+            answers[name] = value
+        if len(answers) < len(items):
             continue
 
         services_text = cell("ongoing_services")
@@ -260,9 +292,9 @@ def read_referrals(
                 referred_on=referred_on,
                 district=cell("district"),
                 referral_source=source,
+                answers=answers,
                 ongoing_services=services,
                 line=line,
-                **flags,
             )
         )
     return referrals, rejects

@@ -21,7 +21,36 @@ from sibyl.settlement.model import Statement
 
 STATEMENT_COLUMNS = ["year", "followup_days", "base", "deduction", "payment"]
 LINE_COLUMNS = ["service", "units", "unit_price", "amount"]
+DETAIL_COLUMNS = [
+    "year",
+    "component",
+    "kind",
+    "item",
+    "quantity",
+    "unit_price",
+    "amount",
+    "status",
+    "note",
+]
 UNIT_PRICE_DECIMALS = 6
+
+
+def component_ids(statement: Statement) -> list[str]:
+    """The payment components of a statement with several (their columns follow the sums)."""
+    ids: list[str] = []
+    for row in statement.child_years:
+        for part in row.components:
+            if part.component not in ids:
+                ids.append(part.component)
+    return ids if len(ids) > 1 else []
+
+
+def component_columns(statement: Statement) -> list[str]:
+    return [
+        f"{component}_{name}"
+        for component in component_ids(statement)
+        for name in ("base", "deduction", "payment")
+    ]
 
 
 @contextmanager
@@ -55,16 +84,49 @@ def format_unit_price(price: Decimal) -> str:
 
 
 def statement_rows(statement: Statement, year: int | None = None) -> list[list[str]]:
+    ids = component_ids(statement)
+    rows = []
+    for row in statement.child_years:
+        if year is not None and row.year != year:
+            continue
+        parts = {part.component: part for part in row.components}
+        extra = []
+        for component in ids:
+            part = parts.get(component)
+            extra += (
+                [format_money(part.base), format_money(part.deduction), format_money(part.payment)]
+                if part
+                else ["0.00", "0.00", "0.00"]
+            )
+        rows.append(
+            [
+                row.person,
+                str(row.year),
+                str(row.followup_days),
+                format_money(row.base),
+                format_money(row.deduction),
+                format_money(row.payment),
+                *extra,
+            ]
+        )
+    return rows
+
+
+def detail_rows(statement: Statement, year: int | None = None) -> list[list[str]]:
     return [
         [
             row.person,
             str(row.year),
-            str(row.followup_days),
-            format_money(row.base),
-            format_money(row.deduction),
-            format_money(row.payment),
+            row.component,
+            row.kind,
+            row.item,
+            f"{row.quantity:f}",
+            "" if row.unit_price is None else format_unit_price(row.unit_price),
+            format_money(row.amount),
+            row.status,
+            row.note,
         ]
-        for row in statement.child_years
+        for row in statement.details
         if year is None or row.year == year
     ]
 
@@ -86,15 +148,27 @@ def line_rows(statement: Statement, year: int | None = None) -> list[list[str]]:
 
 def write_statement_csv(statement: Statement, path: str | Path, year: int | None = None) -> None:
     """One row per child-year: the identifier column, year, follow-up days, base, deduction,
-    payment."""
+    payment (the sums over the payment components), then each component's three figures when
+    the contract has several."""
     with atomic_write(path) as stream:
         writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow([statement.identifier, *STATEMENT_COLUMNS])
+        writer.writerow([statement.identifier, *STATEMENT_COLUMNS, *component_columns(statement)])
         writer.writerows(statement_rows(statement, year))
 
 
+def write_details_csv(statement: Statement, path: str | Path, year: int | None = None) -> None:
+    """One row per detail line of the payment mechanisms (a service's forecast, an outcome
+    claim with its decision): the identifier column, year, component, kind, item, quantity,
+    unit price, amount, status (accepted or rejected for a claim) and a note."""
+    with atomic_write(path) as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow([statement.identifier, *DETAIL_COLUMNS])
+        writer.writerows(detail_rows(statement, year))
+
+
 def write_lines_csv(statement: Statement, path: str | Path, year: int | None = None) -> None:
-    """One row per deduction: the identifier column, year, service, units, unit price, amount.
+    """One row per priced use of a service (a deduction, for a contract that deducts it): the
+    identifier column, year, service, units, unit price, amount.
 
     The unit price is shown to six decimals; the amount is computed from the exact price.
     """
@@ -158,17 +232,30 @@ def write_statement_xlsx(
         ("price list SHA-256", statement.price_list_sha256),
         ("as of", statement.as_of.isoformat()),
         ("netting", statement.netting),
+        *(
+            (f"component {c.component}", f"{c.mechanism}, EUR {c.computed}")
+            for total in statement.totals.values()
+            for c in total.components
+            if len(total.components) > 1
+        ),
         *((f"input {name}", sha) for name, sha in statement.inputs.items()),
     ]:
         summary.append([label, value])
 
     children = book.create_sheet("Child-years")
-    children.append([statement.identifier, *STATEMENT_COLUMNS])
+    children.append([statement.identifier, *STATEMENT_COLUMNS, *component_columns(statement)])
+    ids = component_ids(statement)
     for row in statement.child_years:
+        parts = {part.component: part for part in row.components}
+        extra = [
+            getattr(parts[c], name) if c in parts else Decimal("0.00")
+            for c in ids
+            for name in ("base", "deduction", "payment")
+        ]
         children.append(
-            [row.person, row.year, row.followup_days, row.base, row.deduction, row.payment]
+            [row.person, row.year, row.followup_days, row.base, row.deduction, row.payment, *extra]
         )
-    lines = book.create_sheet("Deductions")
+    lines = book.create_sheet(statement.use_label)
     lines.append([statement.identifier, "year", *LINE_COLUMNS])
     for row in statement.lines:
         lines.append(
@@ -182,6 +269,25 @@ def write_statement_xlsx(
             ]
         )
     sheets = [summary, children, lines]
+    if statement.details:
+        detail_sheet = book.create_sheet("Details")
+        detail_sheet.append([statement.identifier, *DETAIL_COLUMNS])
+        for row in statement.details:
+            detail_sheet.append(
+                [
+                    row.person,
+                    row.year,
+                    row.component,
+                    row.kind,
+                    row.item,
+                    row.quantity,
+                    row.unit_price,
+                    row.amount,
+                    row.status,
+                    row.note,
+                ]
+            )
+        sheets.append(detail_sheet)
     if adjustments is not None:
         corrections = book.create_sheet("Adjustments")
         corrections.append(

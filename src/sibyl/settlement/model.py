@@ -120,6 +120,7 @@ class Statement:
     inputs: dict[str, str] = field(default_factory=dict)  # input file -> SHA-256
     details: list[DetailLine] = field(default_factory=list)
     ignored_register_rows: int = 0  # register rows of people not in the cohort
+    use_label: str = "Deductions"  # what the priced use is to the contract's mechanism
 
     def child_year(self, person: str, year: int) -> ChildYear | None:
         for line in self.child_years:

@@ -232,6 +232,7 @@ def statement_from(
         inputs=dict(inputs or {}),
         details=details,
         ignored_register_rows=ignored,
+        use_label=contract.labels.deduction,
     )
 
 

@@ -40,7 +40,12 @@ def reachable_keys(parameters: ForecastSavings, spec: Any) -> range:
 class ForecastSavingsMechanism:
     name: ClassVar[str] = "forecast_savings"
     parameters = ForecastSavings
-    labels = Labels(base=N_("Forecast cost"), deduction=N_("Actual cost"), payment=N_("Payment"))
+    labels = Labels(
+        base=N_("Forecast cost"),
+        deduction=N_("Actual cost"),
+        payment=N_("Payment"),
+        by_service=N_("Actual cost by service"),
+    )
     inputs: ClassVar[dict] = {}
     folder = Path(__file__).parent
     texts_fi = report.FI

@@ -45,7 +45,8 @@ def explain(component: Component, context: ExplainContext) -> ComponentExplanati
             }
         )
     share = share_of(parameters, year)
-    saving = net(context.base, context.deduction)
+    # net() gives the int 0 when the actual cost is above the forecast; keep it in euros.
+    saving = net(context.base, context.deduction) + zero
     text = [
         f"Forecast ({key_text(forecast.by, key)}; {forecast.reference}):",
     ]

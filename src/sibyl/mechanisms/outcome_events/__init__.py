@@ -31,7 +31,12 @@ from sibyl.settlement.netting import YearRule
 class OutcomeEventsMechanism:
     name: ClassVar[str] = "outcome_events"
     parameters = OutcomeEvents
-    labels = Labels(base=N_("Outcomes claimed"), deduction=N_("Deductions"), payment=N_("Payment"))
+    labels = Labels(
+        base=N_("Outcomes claimed"),
+        deduction=N_("Deductions"),
+        payment=N_("Payment"),
+        by_service=N_("Use of the services by service"),
+    )
     inputs: ClassVar[dict[str, InputSpec]] = {
         engine.INPUT: InputSpec(
             name=engine.INPUT,

@@ -1,8 +1,9 @@
 """The ``outcome_events`` engine: each claim checked against the rate card, then priced.
 
-Claims are taken in order of the day the outcome was reached (then by claim id), up to the last
-year settled. A claim is paid, at the outcome's price, when all of these hold; otherwise it is
-rejected with the first reason that applies:
+Claims are taken in order of the day the outcome was reached, then outcomes before the outcomes
+that require them (so that two reached on the same day are decided as the rule says), then by
+claim id, up to the last year settled. A claim is paid, at the outcome's price, when all of
+these hold; otherwise it is rejected with the first reason that applies:
 
 1. the child is in the cohort and in follow-up on the day the outcome was reached;
 2. the day is not after the as-of date of the settlement;
@@ -43,6 +44,23 @@ def window_end(first: date, months: int) -> date:
     return date(year, month, min(first.day, calendar.monthrange(year, month)[1]))
 
 
+def _depths(card) -> dict[str, int]:
+    """Each outcome's depth among the requirements: 0 without any, else one more than the
+    deepest outcome it requires (the rate card's model refuses an outcome requiring itself)."""
+    found: dict[str, int] = {}
+
+    def depth(code: str, seen: tuple[str, ...] = ()) -> int:
+        if code not in found:
+            outcome = card.outcome(code)
+            requires = [r for r in outcome.requires if r not in seen] if outcome else []
+            found[code] = 1 + max((depth(r, (*seen, code)) for r in requires), default=-1)
+        return found[code]
+
+    for outcome in card.outcomes:
+        depth(outcome.code)
+    return found
+
+
 def in_followup(day: date, intervals: list[tuple[date, date]]) -> bool:
     return any(first <= day <= last for first, last in intervals)
 
@@ -63,7 +81,9 @@ def decide(component: Component, tables: EngineTables) -> list[dict]:
     paid_to: dict[str, int] = defaultdict(int)
     accepted: dict[tuple[str, str], date] = {}
     rows: list[dict] = []
-    for claim in sorted(claims.claims, key=lambda c: (c.achieved_on, c.claim_id)):
+    depth = _depths(parameters.rate_card)
+    order = sorted(claims.claims, key=lambda c: (c.achieved_on, depth[c.outcome], c.claim_id))
+    for claim in order:
         if claim.achieved_on.year > last_year:
             continue
         outcome = parameters.rate_card.outcome(claim.outcome)

@@ -13,7 +13,8 @@ from sibyl.mechanisms.base import ComponentParameters
 
 class Window(Strict):
     """When an outcome must be reached: from the child's first enrolment, within ``months``
-    months (the day before the same day of the month ``months`` later is the last day)."""
+    months: the last day is the day of the month ``months`` later with the same number, or that
+    month's last day when it has none, both days included (Act 150/1930, § 3)."""
 
     start: Literal["enrolment"]
     months: Annotated[int, Field(ge=1, le=600)]
@@ -47,6 +48,19 @@ class RateCard(Documented):
                 )
             if outcome.code in outcome.requires:
                 raise ValueError(f"the outcome {outcome.code} requires itself")
+        requires = {outcome.code: set(outcome.requires) for outcome in self.outcomes}
+        for code in codes:
+            seen, todo = set(), list(requires[code])
+            while todo:
+                other = todo.pop()
+                if other == code:
+                    raise ValueError(
+                        f"the outcome {code} requires itself through {', '.join(sorted(seen))}; "
+                        "a chain of requirements cannot go round in a circle"
+                    )
+                if other not in seen:
+                    seen.add(other)
+                    todo.extend(requires[other])
         return self
 
     def outcome(self, code: str) -> Outcome | None:

@@ -27,7 +27,12 @@ from sibyl.settlement.netting import YearRule
 class PricedDeductionsMechanism:
     name: ClassVar[str] = "priced_deductions"
     parameters = PricedDeductions
-    labels = Labels(base=N_("Base"), deduction=N_("Deductions"), payment=N_("Payment"))
+    labels = Labels(
+        base=N_("Base"),
+        deduction=N_("Deductions"),
+        payment=N_("Payment"),
+        by_service=N_("Deductions by service"),
+    )
     inputs: ClassVar[dict] = {}
     folder = Path(__file__).parent
     texts_fi = report.FI

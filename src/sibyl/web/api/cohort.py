@@ -113,10 +113,20 @@ def _summary(row: ReferralRow, *, coordinator: bool) -> dict:
     }
 
 
+def _answers(row: ReferralRow) -> dict[str, bool]:
+    """The stored answers in the order of the contract's items (the database need not keep the
+    order), then any answer to an item the contract no longer has."""
+    stored = dict(row.answers or {})
+    items = [item.code for item in contract_of(row.contract_id).spec.eligibility.items]
+    ordered = {item: bool(stored.pop(item)) for item in items if item in stored}
+    return {**ordered, **{item: bool(value) for item, value in stored.items()}}
+
+
 def _detail(row: ReferralRow, *, coordinator: bool) -> dict:
     enrolled = getattr(row.child, "enrolment", None)
     return {
         **_summary(row, coordinator=coordinator),
+        "answers": _answers(row),
         "criteria": [
             {"code": c["code"], "met": c["met"], "evidence": c["evidence"]} for c in row.criteria
         ],
@@ -185,14 +195,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
         referred_on=payload.referred_on,
         district=payload.district.strip(),
         referral_source=payload.referral_source,
-        concentration=payload.concentration,
-        behaviour=payload.behaviour,
-        social_interaction=payload.social_interaction,
-        emotional_life=payload.emotional_life,
-        parent_no_education=payload.parent_no_education,
-        parent_out_of_work=payload.parent_out_of_work,
-        parenting_difficulties=payload.parenting_difficulties,
-        stressful_life_situation=payload.stressful_life_situation,
+        answers=dict(payload.answers),
         ongoing_services=frozenset(payload.ongoing_services),
     )
     stored = enrolment.refer(contract, referral, actor=who.username)

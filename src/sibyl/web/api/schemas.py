@@ -14,8 +14,9 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
+from sibyl.contract.model import ReferralSource
 from sibyl.money import format_money
 
 MONEY_PATTERN = r"^-?\d+\.\d{2}$"
@@ -152,11 +153,37 @@ class CohortStatusOut(Schema):
     no_contact: list[NoContactOut]
 
 
-ReferralSource = Literal["early_childhood_education", "child_health_clinic", "other"]
+ITEM_CODE = r"^[a-z][a-z0-9_]*$"
+ItemCode = Annotated[str, Field(pattern=ITEM_CODE, max_length=64)]
+"""A referral item's code, as the contract file names it (e.g. ``concentration``)."""
+
+Answers = Annotated[
+    dict[ItemCode, bool],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "propertyNames": {"pattern": ITEM_CODE, "maxLength": 64},
+            "additionalProperties": {"type": "boolean"},
+            "maxProperties": 100,
+        }
+    ),
+]
+"""Answers by item code (pydantic alone would say ``patternProperties``, which lets any other key
+through with any value)."""
+
+ANSWERS = (
+    "the referral's answers to the contract's referral items (item code → yes or no; the "
+    "contract's eligibility.items, e.g. Helsinki's concentration, behaviour, social_interaction, "
+    "emotional_life, parent_no_education, parent_out_of_work, parenting_difficulties, "
+    "stressful_life_situation)"
+)
 
 
 class ReferralIn(Schema):
-    """A referral with its evidence (DESIGN.md 3). ``hetu`` is stored only in the vault."""
+    """A referral with its evidence (DESIGN.md 3). ``hetu`` is stored only in the vault. A key
+    that is not one of these is refused (422): the answers go in ``answers``."""
+
+    model_config = ConfigDict(extra="forbid")
 
     referral_id: Text = Field(min_length=1, max_length=64, examples=["R-104"])
     hetu: Text = Field(
@@ -167,14 +194,13 @@ class ReferralIn(Schema):
     referred_on: Day
     district: Text = Field(min_length=1, max_length=100, examples=["Vuosaari"])
     referral_source: ReferralSource
-    concentration: bool = False
-    behaviour: bool = False
-    social_interaction: bool = False
-    emotional_life: bool = False
-    parent_no_education: bool = False
-    parent_out_of_work: bool = False
-    parenting_difficulties: bool = False
-    stressful_life_situation: bool = False
+    answers: Answers = Field(
+        default_factory=dict,
+        max_length=100,
+        description=ANSWERS + "; an item not given is answered no, an item the contract does not "
+        "have is refused (400)",
+        examples=[{"concentration": True, "behaviour": True, "parent_out_of_work": True}],
+    )
     ongoing_services: list[Annotated[int, Field(ge=1, le=99)]] = Field(
         default_factory=list,
         max_length=20,
@@ -209,6 +235,7 @@ class ReferralOut(Schema):
 
 
 class ReferralDetailOut(ReferralOut):
+    answers: dict[str, bool] = Field(description=ANSWERS)
     criteria: list[CriterionOut]
     overrides: list[OverrideOut]
     enrolled_on: date | None

@@ -2,13 +2,14 @@
 
 :mod:`sibyl.eligibility` (library code: no Django, so no gettext) writes the evidence of each
 criterion as an English sentence, and the store keeps that sentence with the referral's
-decision. This module reads the sentence back, with one pattern per criterion exactly as
-``eligibility.py`` writes it, and says it again in the page's language: dates in the language's
-format, the referral's flags, sources and the contract's services by their translated names. A
-sentence it does not recognise (a decision stored by an older wording) is shown as it is, and an
-English page shows the library's own sentence. ``tests/web/test_translations.py`` screens
-referrals with the library itself and checks that every sentence it writes is recognised, so a
-change of wording there fails a test.
+decision. This module reads the sentence back, with one pattern per rule kind exactly as
+``eligibility.py`` writes it (a criterion's rule kind is the contract's), and says it again in the
+page's language: dates in the language's format, the referral's items by the contract's
+questions, sources and the contract's services by their translated names. A sentence it does not
+recognise (a decision stored by an older wording, or a criterion the contract no longer has) is
+shown as it is, and an English page shows the library's own sentence.
+``tests/web/test_translations.py`` screens referrals with the library itself and checks that every
+sentence it writes is recognised, so a change of wording there fails a test.
 """
 
 from __future__ import annotations
@@ -26,20 +27,16 @@ from sibyl.web.cohort import labels
 from sibyl.web.ui.contracts import localised
 
 WORDS = {
-    "concentration": gettext_lazy("concentration"),
-    "behaviour": gettext_lazy("behaviour"),
-    "social interaction": gettext_lazy("social interaction"),
-    "emotional life": gettext_lazy("emotional life"),
-    "parent no education": gettext_lazy("a parent without education beyond basic school"),
-    "parent out of work": gettext_lazy("a parent out of working life"),
-    "parenting difficulties": gettext_lazy("difficulties in parenting"),
-    "stressful life situation": gettext_lazy("a stressful life situation"),
-    "early childhood education": gettext_lazy("early childhood education"),
-    "child health clinic": gettext_lazy("child health clinic"),
+    "early_childhood_education": gettext_lazy("early childhood education"),
+    "child_health_clinic": gettext_lazy("child health clinic"),
+    "child_protection": gettext_lazy("child protection"),
+    "school": gettext_lazy("school"),
     "other": labels.SOURCES["other"],
     "none": gettext_lazy("none"),
 }
-"""The names ``eligibility._words`` writes (a code with spaces for underscores), translated."""
+"""The referral sources (by code) and "none", which ``eligibility._words`` writes as words (the
+code with spaces for underscores), translated. A referral item is said by the contract's
+question."""
 
 DAY = r"(\d{4}-\d{2}-\d{2})"
 
@@ -48,8 +45,18 @@ def _day(text: str) -> str:
     return formats.date_format(date.fromisoformat(text), "SHORT_DATE_FORMAT")
 
 
-def _words(text: str) -> str:
-    return ", ".join(str(WORDS.get(word, word)) for word in text.split(", "))
+def _spoken(code: str) -> str:
+    return code.replace("_", " ")
+
+
+def _words(text: str, contract: Contract) -> str:
+    """Names as ``eligibility._words`` writes them, in the page's language: an item of the
+    contract by its question, a source or "none" by :data:`WORDS`, anything else as written."""
+    names = {
+        _spoken(item.code): localised(item.question) for item in contract.spec.eligibility.items
+    }
+    names.update({_spoken(code): str(words) for code, words in WORDS.items()})
+    return ", ".join(names.get(word, word) for word in text.split(", "))
 
 
 def _age(match: re.Match, contract: Contract) -> str:
@@ -63,19 +70,26 @@ def _age(match: re.Match, contract: Contract) -> str:
     ) % {"years": years, "day": _day(match[2]), "low": match[3], "high": match[4]}
 
 
-def _difficulties(match: re.Match, contract: Contract) -> str:
+def _at_least(match: re.Match, contract: Contract) -> str:
     count = int(match[1])
     return ngettext(
-        "%(count)s difficulty (%(names)s); at least %(needed)s needed",
-        "%(count)s difficulties (%(names)s); at least %(needed)s needed",
+        "%(count)s marked (%(names)s); at least %(needed)s needed",
+        "%(count)s marked (%(names)s); at least %(needed)s needed",
         count,
-    ) % {"count": count, "names": _words(match[2]), "needed": match[3]}
+    ) % {"count": count, "names": _words(match[2], contract), "needed": match[3]}
 
 
 def _one_of(match: re.Match, contract: Contract) -> str:
     return _("%(present)s; one of %(options)s needed") % {
-        "present": _words(match[1]),
-        "options": _words(match[2]),
+        "present": _words(match[1], contract),
+        "options": _words(match[2], contract),
+    }
+
+
+def _all_of(match: re.Match, contract: Contract) -> str:
+    return _("%(present)s; all of %(options)s needed") % {
+        "present": _words(match[1], contract),
+        "options": _words(match[2], contract),
     }
 
 
@@ -89,8 +103,8 @@ def _district(match: re.Match, contract: Contract) -> str:
 
 def _source(match: re.Match, contract: Contract) -> str:
     return _("referred by %(source)s; the contract accepts %(sources)s") % {
-        "source": _words(match[1]),
-        "sources": _words(match[2]),
+        "source": _words(match[1], contract),
+        "sources": _words(match[2], contract),
     }
 
 
@@ -129,7 +143,7 @@ def _window(match: re.Match, contract: Contract) -> str:
 Reader = Callable[[re.Match, Contract], str]
 
 PATTERNS: dict[str, list[tuple[re.Pattern, Reader]]] = {
-    "age": [
+    "age_between": [
         (
             re.compile(
                 rf"(\d+) years old on {DAY}; the contract accepts children of at least (\d+) "
@@ -138,14 +152,12 @@ PATTERNS: dict[str, list[tuple[re.Pattern, Reader]]] = {
             _age,
         )
     ],
-    "difficulties": [
-        (re.compile(r"(\d+) difficulties \((.*)\); at least (\d+) needed"), _difficulties)
-    ],
-    "parent_situation": [(re.compile(r"(.*); one of (.*) needed"), _one_of)],
-    "family_situation": [(re.compile(r"(.*); one of (.*) needed"), _one_of)],
-    "district": [(re.compile(r"district (.*); the contract's districts: (.*)"), _district)],
-    "referral_source": [(re.compile(r"referred by (.*); the contract accepts (.*)"), _source)],
-    "ongoing_services": [
+    "at_least": [(re.compile(r"(\d+) [a-z0-9 ]+ \((.*)\); at least (\d+) needed"), _at_least)],
+    "any_of": [(re.compile(r"(.*); one of (.*) needed"), _one_of)],
+    "all_of": [(re.compile(r"(.*); all of (.*) needed"), _all_of)],
+    "district_in": [(re.compile(r"district (.*); the contract's districts: (.*)"), _district)],
+    "referral_source_in": [(re.compile(r"referred by (.*); the contract accepts (.*)"), _source)],
+    "no_ongoing_services": [
         (re.compile(r"ongoing corrective services: (.*)"), _ongoing),
         (
             re.compile(
@@ -154,16 +166,24 @@ PATTERNS: dict[str, list[tuple[re.Pattern, Reader]]] = {
             _none_ongoing,
         ),
     ],
-    "enrolment_window": [
+    "in_enrolment_window": [
         (re.compile(rf"referred on {DAY}; the enrolment window is {DAY} to {DAY}"), _window)
     ],
 }
-"""Per criterion code, the sentences ``sibyl.eligibility`` writes and how to say them again."""
+"""Per rule kind, the sentences ``sibyl.eligibility`` writes and how to say them again."""
 
 
-def recognised(code: str, text: str) -> re.Match | None:
-    """The match of ``text`` against the criterion's sentences, or None."""
-    for pattern, _reader in PATTERNS.get(code, []):
+def _patterns(code: str, contract: Contract) -> list[tuple[re.Pattern, Reader]]:
+    """The sentences of the contract's criterion ``code`` (none for a code it does not have)."""
+    for criterion in contract.spec.eligibility.criteria:
+        if criterion.code == code:
+            return PATTERNS.get(criterion.rule, [])
+    return []
+
+
+def recognised(code: str, text: str, contract: Contract) -> re.Match | None:
+    """The match of ``text`` against the sentences of the contract's criterion, or None."""
+    for pattern, _reader in _patterns(code, contract):
         if match := pattern.fullmatch(text):
             return match
     return None
@@ -174,7 +194,7 @@ def in_language(code: str, text: str, contract: Contract) -> str:
     (the library's own language) and when unrecognised."""
     if not (get_language() or "en").startswith(("fi", "sv")):
         return text
-    for pattern, reader in PATTERNS.get(code, []):
+    for pattern, reader in _patterns(code, contract):
         if match := pattern.fullmatch(text):
             try:
                 return reader(match, contract)

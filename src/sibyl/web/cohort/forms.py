@@ -4,13 +4,18 @@
 code. Its field never renders a value back (:class:`CodeInput`), and every message about it shows
 the code masked (``180518A****``).
 
-**Criterion 5 (no ongoing heavy corrective service).** The store keeps register rows only of
-the cohort (data minimisation), so a referral cannot be checked against the register when it is
-made. The form asks the referrer instead: a box for each corrective service (Helsinki: 1–8) the
-referrer knows to be ongoing for the child, none ticked when they know of none. The screening
-decides from those boxes; when the register later shows an episode that was ongoing on the
-referral date, the referral page tells the coordinator, whose override (with its written reason)
-corrects the decision.
+**The contract's questions.** The referral form asks the contract's own referral items (a box
+each, labelled with the contract's question in the page's language), grouped by the criterion
+that first names them (the criterion's question as the group's legend; items no criterion names
+come last), and offers the referral sources the contract accepts, and ``other``.
+
+**No ongoing heavy corrective service.** The store keeps register rows only of the cohort (data
+minimisation), so a referral cannot be checked against the register when it is made. The form
+asks the referrer instead: a box for each service of the contract's ``no_ongoing_services``
+criteria (Helsinki: 1–8) the referrer knows to be ongoing for the child, none ticked when they
+know of none. The screening decides from those boxes; when the register later shows an episode
+that was ongoing on the referral date, the referral page tells the coordinator, whose override
+(with its written reason) corrects the decision.
 """
 
 from __future__ import annotations
@@ -25,20 +30,13 @@ from django.utils.translation import gettext_lazy as _
 
 from sibyl import identity
 from sibyl.contract import Contract
-from sibyl.eligibility import (
-    DIFFICULTIES,
-    FAMILY_SITUATIONS,
-    PARENT_SITUATIONS,
-    Referral,
-    corrective_services,
-)
+from sibyl.eligibility import Referral, items_of, screened_services
 from sibyl.register.reader import displayable, temporary_codes_allowed
 from sibyl.web.cohort import labels
 from sibyl.web.cohort.models import Referral as ReferralRow
 from sibyl.web.store.enrolment import COMPONENTS
 from sibyl.web.ui.contracts import localised
 
-FLAGS: tuple[str, ...] = DIFFICULTIES + PARENT_SITUATIONS + FAMILY_SITUATIONS
 RESERVED_IDS = frozenset({"new", "check"})  # path segments of /referrals/
 REFERRAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -156,24 +154,6 @@ class ReferralForm(CohortForm):
     source = forms.ChoiceField(
         label=_("Referred by"), choices=list(labels.SOURCES.items()), widget=forms.RadioSelect
     )
-    concentration = forms.BooleanField(required=False, label=labels.FLAGS["concentration"])
-    behaviour = forms.BooleanField(required=False, label=labels.FLAGS["behaviour"])
-    social_interaction = forms.BooleanField(
-        required=False, label=labels.FLAGS["social_interaction"]
-    )
-    emotional_life = forms.BooleanField(required=False, label=labels.FLAGS["emotional_life"])
-    parent_no_education = forms.BooleanField(
-        required=False, label=labels.FLAGS["parent_no_education"]
-    )
-    parent_out_of_work = forms.BooleanField(
-        required=False, label=labels.FLAGS["parent_out_of_work"]
-    )
-    parenting_difficulties = forms.BooleanField(
-        required=False, label=labels.FLAGS["parenting_difficulties"]
-    )
-    stressful_life_situation = forms.BooleanField(
-        required=False, label=labels.FLAGS["stressful_life_situation"]
-    )
     ongoing_services = forms.TypedMultipleChoiceField(
         label=_("Corrective services you know to be ongoing for the child"),
         required=False,
@@ -190,11 +170,46 @@ class ReferralForm(CohortForm):
         super().__init__(*args, **kwargs)
         self.contract = contract
         self.today = timezone.localdate()
-        self.fields["ongoing_services"].choices = [
+        accepted = [*contract.spec.referral_sources.items, "other"]
+        self.fields["source"].choices = [
+            (code, labels.SOURCES[code]) for code in labels.SOURCES if code in accepted
+        ]
+        # The contract's questions, after the referral's own fields and before the services (an
+        # item's code is never the name of a referral's own field: the contract model says so).
+        ongoing = self.fields.pop("ongoing_services")
+        for item in items_of(contract):
+            self.fields[item.code] = forms.BooleanField(
+                required=False, label=localised(item.question)
+            )
+        self.fields["ongoing_services"] = ongoing
+        ongoing.choices = [
             (code, f"{code} {localised(contract.services[code].name)}")
-            for code in sorted(corrective_services(contract))
+            for code in sorted(screened_services(contract))
         ]
         self.districts = list(contract.spec.districts.items)
+
+    def item_groups(self) -> list[tuple[str, list]]:
+        """The item boxes as the form shows them: ``(legend, bound fields)`` per criterion that
+        names items (its question as the legend; an item in the first criterion naming it),
+        then the items no criterion names, under a legend of their own."""
+        placed: set[str] = set()
+        groups: list[tuple[str, list]] = []
+        codes = [item.code for item in items_of(self.contract)]
+        for criterion in self.contract.spec.eligibility.criteria:
+            mine = [code for code in criterion.items if code in codes and code not in placed]
+            if mine:
+                placed.update(mine)
+                groups.append((localised(criterion.question), [self[code] for code in mine]))
+        rest = [code for code in codes if code not in placed]
+        if rest:
+            groups.append((str(_("Other questions of the referral")), [self[c] for c in rest]))
+        return groups
+
+    def answers(self) -> dict[str, bool]:
+        """The contract's items as the form answers them (a box not ticked, or not yet valid:
+        no)."""
+        data = getattr(self, "cleaned_data", {})
+        return {item.code: bool(data.get(item.code)) for item in items_of(self.contract)}
 
     def clean_referral_id(self) -> str:
         value = self.cleaned_data["referral_id"].strip()
@@ -280,8 +295,8 @@ class ReferralForm(CohortForm):
             referred_on=data["referred_on"],
             district=data["district"],
             referral_source=data["source"],
+            answers=self.answers(),
             ongoing_services=frozenset(data["ongoing_services"]),
-            **{name: bool(data[name]) for name in FLAGS},
         )
 
 

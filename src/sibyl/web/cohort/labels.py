@@ -1,44 +1,47 @@
-"""The words the cohort pages show for the store's codes (criteria, exit reasons, components,
-referral sources, statuses), in the page's language."""
+"""The words the cohort pages show for the store's codes (criteria, referral items, exit
+reasons, components, referral sources, statuses), in the page's language. A contract's criteria
+and items are named by the contract's own questions (fi, sv, en)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-CRITERIA = {
-    "age": _("Age on the referral date"),
-    "difficulties": _("At least two difficulties of self-regulation"),
-    "parent_situation": _("A parent without education beyond basic school, or out of work"),
-    "family_situation": _("Difficulties in parenting, or a stressful life situation"),
-    "district": _("Lives in one of the contract's districts"),
-    "referral_source": _("Referred by an accepted source"),
-    "ongoing_services": _("No ongoing heavy corrective service"),
-    "enrolment_window": _("Referred inside the enrolment window"),
-    "overridden": _("Made not eligible by an override"),
-}
-"""DOMAIN.md 2.1, one line per criterion of :mod:`sibyl.eligibility`."""
+from sibyl.contract import Contract
+from sibyl.web.ui.contracts import localised
 
-FLAGS = {
-    "concentration": _("The child has difficulties with concentration"),
-    "behaviour": _("The child has difficulties with behaviour"),
-    "social_interaction": _("The child has difficulties in social interaction"),
-    "emotional_life": _("The child has difficulties in emotional life"),
-    "parent_no_education": _("A parent has no education beyond basic school"),
-    "parent_out_of_work": _(
-        "A parent is out of working life (unemployed, on disability pension or similar)"
-    ),
-    "parenting_difficulties": _("The family has difficulties in parenting"),
-    "stressful_life_situation": _(
-        "The family is in a stressful life situation (divorce, single parenthood or similar)"
-    ),
-}
-"""The eight facts a referrer ticks, in plain words (the fields of a referral)."""
+OVERRIDDEN = _("Made not eligible by an override")
+"""What a refusal counts as when no criterion failed: a coordinator's override decided it."""
+
+
+def criterion(contract: Contract, code: str) -> str:
+    """A criterion in the page's language: the contract's question for it (an override's
+    refusal, or a code the contract no longer has, by its own words)."""
+    if code == "overridden":
+        return str(OVERRIDDEN)
+    for found in contract.spec.eligibility.criteria:
+        if found.code == code:
+            return localised(found.question)
+    return code
+
+
+def item(contract: Contract, code: str) -> str:
+    """A referral item in the page's language: the contract's question (the code itself for an
+    item the contract no longer has)."""
+    for found in contract.spec.eligibility.items:
+        if found.code == code:
+            return localised(found.question)
+    return code
+
 
 SOURCES = {
     "early_childhood_education": _("early childhood education (varhaiskasvatus)"),
     "child_health_clinic": _("child health clinic (neuvola)"),
+    "child_protection": _("child protection (lastensuojelu)"),
+    "school": _("school (koulu)"),
     "other": _("other"),
 }
+"""Every referral source a contract may accept (:data:`sibyl.contract.model.ReferralSource`);
+the referral form offers the contract's accepted ones and ``other``."""
 
 EXIT_REASONS = {
     "moved_out": _("moved out of the city"),

@@ -49,8 +49,10 @@ class Referral(models.Model):
     """A referral of a child and its screening (DOMAIN.md 2.1), by pseudonym only.
 
     The child is created (pseudonym and vault entry) when referred; the identity code is never
-    stored here. ``criteria`` holds each criterion's code, whether it was met and the evidence in
-    words (never an identity code or a birth date). The decision may be overridden
+    stored here. ``answers`` holds the referral's answers to the contract's items (item code →
+    true or false, as the contract's ``eligibility.items`` name them); ``criteria`` each
+    criterion's code, whether it was met and the evidence in words (never an identity code or a
+    birth date). The decision may be overridden
     (:class:`Override`); the screening itself never changes.
     """
 
@@ -61,14 +63,9 @@ class Referral(models.Model):
     referrer = models.CharField(max_length=200, help_text="who referred (a user name)")
     source = models.CharField(max_length=32)
     district = models.CharField(max_length=100)
-    concentration = models.BooleanField()
-    behaviour = models.BooleanField()
-    social_interaction = models.BooleanField()
-    emotional_life = models.BooleanField()
-    parent_no_education = models.BooleanField()
-    parent_out_of_work = models.BooleanField()
-    parenting_difficulties = models.BooleanField()
-    stressful_life_situation = models.BooleanField()
+    answers = models.JSONField(
+        default=dict, help_text="the answers to the contract's referral items: item → true/false"
+    )
     ongoing_services = models.JSONField(default=list)
     eligible = models.BooleanField(help_text="the screening's decision, before any override")
     failed = models.JSONField(default=list)

@@ -32,7 +32,7 @@ from django.views.decorators.cache import never_cache
 
 from sibyl import identity
 from sibyl.contract import Contract
-from sibyl.eligibility import Referral, corrective_services, parameter_on
+from sibyl.eligibility import Referral, items_of, parameter_on, screened_services
 from sibyl.errors import SibylInputError
 from sibyl.register.reader import displayable
 from sibyl.reports.charts import enrolment_chart as draw_enrolment_chart
@@ -41,7 +41,6 @@ from sibyl.web.accounts.access import allow
 from sibyl.web.accounts.roles import Role
 from sibyl.web.cohort import evidence, labels
 from sibyl.web.cohort.forms import (
-    FLAGS,
     ActivityForm,
     ConsentForm,
     DayForm,
@@ -112,7 +111,7 @@ def _criteria(rows: list[dict], contract: Contract) -> list[dict]:
     return [
         {
             "code": row["code"],
-            "label": labels.label(labels.CRITERIA, str(row["code"])),
+            "label": labels.criterion(contract, str(row["code"])),
             "met": row["met"],
             "evidence": evidence.in_language(str(row["code"]), str(row["evidence"]), contract),
         }
@@ -157,7 +156,7 @@ def _dashboard(
         "capacity_used": capacity_used,
         "exits": [(labels.label(labels.EXIT_REASONS, k), n) for k, n in figures.exited.items()],
         "exits_total": sum(figures.exited.values()),
-        "refused": [(labels.label(labels.CRITERIA, k), n) for k, n in figures.not_eligible.items()],
+        "refused": [(labels.criterion(contract, k), n) for k, n in figures.not_eligible.items()],
         "waiting": waiting,
         "no_contact": figures.no_contact,
         "statement": statement,
@@ -309,13 +308,23 @@ def referrals(request: HttpRequest) -> HttpResponse:
 
 
 NEEDS: dict[str, tuple[str, ...]] = {
-    "age": ("hetu", "referred_on"),
-    "district": ("district",),
-    "referral_source": ("source",),
-    "ongoing_services": ("ongoing_services",),
-    "enrolment_window": ("referred_on",),
+    "age_between": ("hetu", "referred_on"),
+    "district_in": ("district",),
+    "referral_source_in": ("source",),
+    "no_ongoing_services": ("ongoing_services",),
+    "in_enrolment_window": ("referred_on",),
 }
-"""The form's values each criterion needs (the others need only the ticked boxes)."""
+"""The form's values a criterion of each rule kind needs (the item rules need only the ticked
+boxes)."""
+
+
+def _needs(contract: Contract) -> dict[str, tuple[str, ...]]:
+    """The form's values each criterion of the contract needs, by criterion code."""
+    return {
+        criterion.code: NEEDS.get(criterion.rule, ())
+        for criterion in contract.spec.eligibility.criteria
+    }
+
 
 PLACEHOLDER_CODE = identity.make(date(2000, 1, 1), 2)
 """Stands in for a missing identity code when the other criteria are screened (the age it gives
@@ -328,21 +337,22 @@ def _screening(contract: Contract, form: ReferralForm) -> dict:
     that the referral is not eligible). Never stores anything; never shows the code."""
     form.is_valid()
     data = form.cleaned_data
-    missing = {name for names in NEEDS.values() for name in names if name not in data}
+    needs = _needs(contract)
+    missing = {name for names in needs.values() for name in names if name not in data}
     referral = Referral(
         referral_id=data.get("referral_id", "preview"),
         hetu=data.get("hetu", PLACEHOLDER_CODE),
         referred_on=data.get("referred_on", timezone.localdate()),
         district=data.get("district", ""),
         referral_source=data.get("source", "other"),
+        answers=form.answers(),
         ongoing_services=frozenset(data.get("ongoing_services", ())),
-        **{name: bool(data.get(name)) for name in FLAGS},
     )
     result = enrolment.preview(contract, referral)
     shown_criteria = [
-        row for row in result.criteria if not set(NEEDS.get(str(row["code"]), ())) & missing
+        row for row in result.criteria if not set(needs.get(str(row["code"]), ())) & missing
     ]
-    pending = [labels.label(labels.CRITERIA, code) for code in NEEDS if set(NEEDS[code]) & missing]
+    pending = [labels.criterion(contract, code) for code in needs if set(needs[code]) & missing]
     failed = [row for row in shown_criteria if not row["met"]]
     errors = [
         (form.fields[name].label if name in form.fields else "", error)
@@ -359,6 +369,16 @@ def _screening(contract: Contract, form: ReferralForm) -> dict:
     }
 
 
+def _ages(contract: Contract) -> dict[str, int] | None:
+    """The ages the contract's age criterion accepts today (``low`` to ``high``, both inclusive)
+    for the form's lead, or ``None`` when it has none."""
+    if not any(c.rule == "age_between" for c in contract.spec.eligibility.criteria):
+        return None
+    today = timezone.localdate()
+    low = parameter_on(contract, "min_age_years", today)
+    return {"low": low, "high": parameter_on(contract, "max_age_years", today) - 1}
+
+
 def _referral_form_page(
     request: HttpRequest, form: ReferralForm, screening: dict | None, status: int = 200
 ) -> HttpResponse:
@@ -368,11 +388,8 @@ def _referral_form_page(
         {
             "form": form,
             "screening": screening,
-            "flags": {
-                "difficulties": [form[name] for name in FLAGS[:4]],
-                "parents": [form[name] for name in FLAGS[4:6]],
-                "family": [form[name] for name in FLAGS[6:]],
-            },
+            "item_groups": form.item_groups(),
+            "ages": _ages(form.contract),
         },
         status=status,
     )
@@ -430,7 +447,7 @@ def _ongoing_in_register(contract: Contract, row: ReferralRow) -> list[dict]:
     """Corrective-service episodes the register (the extracts in use) shows ongoing on the
     referral date: what the referrer could not know, for the coordinator's override."""
     in_use = {service: imp.id for service, imp in effective_imports(contract.id).items()}
-    services = corrective_services(contract)
+    services = screened_services(contract)
     found = []
     for episode in ServiceEpisode.objects.filter(
         child=row.child, service__in=services, start__lte=row.referred_on
@@ -447,6 +464,18 @@ def _ongoing_in_register(contract: Contract, row: ReferralRow) -> list[dict]:
                 }
             )
     return found
+
+
+def _answers(contract: Contract, row: ReferralRow) -> list[tuple[str, bool | None]]:
+    """The referral's answers, by the contract's questions in the page's language: the
+    contract's items in its order (``None``: not asked when the referral was made), then any
+    stored answer to an item the contract no longer has, by its code."""
+    stored = dict(row.answers or {})
+    shown: list[tuple[str, bool | None]] = [
+        (labels.item(contract, item.code), stored.pop(item.code, None))
+        for item in items_of(contract)
+    ]
+    return shown + [(code, bool(value)) for code, value in stored.items()]
 
 
 def _referral_page(
@@ -470,7 +499,7 @@ def _referral_page(
         "enrolment": enrolled,
         "is_coordinator": coordinator,
         "source": labels.label(labels.SOURCES, row.source),
-        "flags": [(labels.FLAGS[name], getattr(row, name)) for name in FLAGS],
+        "answers": _answers(contract, row),
         "ongoing": [
             f"{code} {localised(contract.services[code].name)}"
             for code in row.ongoing_services

@@ -32,10 +32,21 @@ from sibyl.web.accounts.access import allow
 from sibyl.web.accounts.roles import Role
 from sibyl.web.imports.models import RegisterImport
 from sibyl.web.statements.forms import CreateStatementForm
-from sibyl.web.statements.models import Adjustment, ChildYearLine, DeductionLine, Statement
+from sibyl.web.statements.models import (
+    Adjustment,
+    ChildYearLine,
+    DeductionLine,
+    DetailLine,
+    Statement,
+)
 from sibyl.web.store import aggregates
 from sibyl.web.store.explain import StoredExplanation, explain_child_year
-from sibyl.web.store.statements import approve_statement, create_statement, export_statement
+from sibyl.web.store.statements import (
+    approve_statement,
+    create_statement,
+    export_statement,
+    stored_component_totals,
+)
 from sibyl.web.ui.charts import chart_view, svg_response
 from sibyl.web.ui.contracts import contract_of, localised
 
@@ -183,6 +194,16 @@ def _extracts(statement: Statement, *, link: bool) -> list[dict]:
     ]
 
 
+def _details_summary(statement: Statement) -> list[dict]:
+    """The mechanisms' detail lines of the statement, by component, kind, item and status."""
+    return list(
+        DetailLine.objects.filter(statement=statement)
+        .values("component", "kind", "item", "status")
+        .annotate(lines=Count("id"), children=Count("child", distinct=True), amount=Sum("amount"))
+        .order_by("component", "kind", "item", "status")
+    )
+
+
 def _detail_page(request: HttpRequest, statement: Statement, *, error: str = "", status=200):
     contract = contract_of(statement.contract_id)
     names = _service_names(contract)
@@ -216,11 +237,21 @@ def _detail_page(request: HttpRequest, statement: Statement, *, error: str = "",
         )
         .order_by("year")
     )
+    labels = contract.labels
+    components = stored_component_totals(statement)
     return render(
         request,
         "statements/detail.html",
         {
             "statement": statement,
+            "labels": {
+                "base": _(labels.base),
+                "deduction": _(labels.deduction),
+                "payment": _(labels.payment),
+                "by_service": _(labels.by_service),
+            },
+            "components": components if len(components) > 1 else [],
+            "details": _details_summary(statement),
             "approved": statement.status == Statement.APPROVED,
             "can_act": coordinator,
             "extracts": _extracts(statement, link=coordinator),

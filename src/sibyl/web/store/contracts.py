@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from sibyl.contract import Contract, load_contract, load_prices
-from sibyl.contract.loader import resolve
+from sibyl.contract.loader import resolve, rules_sha256_of_text
+from sibyl.errors import Location, SibylInputError
 from sibyl.web.audit import log as audit
 from sibyl.web.contracts.models import ContractVersion, PriceListVersion
 
@@ -22,6 +23,22 @@ class StoredContract:
 
 
 def _store_contract(contract: Contract, name: str, on: date | None) -> ContractVersion:
+    """Record the contract's text by its SHA-256. A file that differs from one already recorded
+    under the same version number must say the same rules (only display names, comments or the
+    layout may differ): a changed rule, value or forecast needs a new version."""
+    for earlier in ContractVersion.objects.filter(
+        contract_id=contract.id, version=contract.version
+    ).exclude(sha256=contract.sha256):
+        if rules_sha256_of_text(earlier.text, earlier.source) != contract.rules_sha256:
+            raise SibylInputError(
+                f"the contract {contract.label} is not the {contract.label} the store first used "
+                f"(SHA-256 {earlier.sha256[:12]}…, recorded {earlier.loaded_at.date().isoformat()})"
+                ": its rules, values or forecast differ",
+                Location(contract.source, key="version"),
+                "a change of the contract is a new version: keep the signed file as it was, "
+                "write the change in a new version with a higher version and a later valid_from "
+                "(docs/contract-format.md)",
+            )
     path = resolve(name, on=on)
     version, _ = ContractVersion.objects.get_or_create(
         contract_id=contract.id,

@@ -34,7 +34,7 @@ from django.db import connection, transaction
 
 from sibyl import identity
 from sibyl.contract import Contract, load_contract
-from sibyl.eligibility import Decision, Referral, parameter_on, screen
+from sibyl.eligibility import Decision, Referral, items_of, parameter_on, screen, unknown_answers
 from sibyl.errors import Location, SibylInputError
 from sibyl.register.reader import DateParser, displayable, quoted
 from sibyl.register.referrals import read_referrals
@@ -193,6 +193,26 @@ def preview(contract: Contract, referral: Referral) -> Screening:
     return Screening(decision.eligible, list(decision.failed), _evidence(decision, referral.hetu))
 
 
+def stored_answers(contract: Contract, referral: Referral) -> dict[str, bool]:
+    """The referral's answers as the store keeps them: every item of the contract, in the
+    contract's order, an item not answered as false."""
+    return {item.code: referral.answered_yes(item.code) for item in items_of(contract)}
+
+
+def _known_answers(contract: Contract, referral: Referral) -> None:
+    """Refuse answers to questions the contract does not ask (they would be silently lost)."""
+    unknown = unknown_answers(referral, contract)
+    if unknown:
+        items = ", ".join(item.code for item in items_of(contract)) or "none"
+        names = ", ".join(repr(displayable(name)) for name in unknown)
+        which = "which is not a referral item" if len(unknown) == 1 else "which are not items"
+        raise _error(
+            f"the referral answers {names}, {which} of the contract {contract.id} "
+            f"(its items: {items})",
+            "answer the contract's own items only",
+        )
+
+
 def _no_code(text: str, what: str, fix: str) -> None:
     """Refuse a free text that holds something like an identity code (DESIGN.md 5: codes stay in
     the vault; a reason or a district is kept in the store and the audit log)."""
@@ -221,14 +241,7 @@ def _store_referral(
         referrer=referrer,
         source=referral.referral_source,
         district=referral.district,
-        concentration=referral.concentration,
-        behaviour=referral.behaviour,
-        social_interaction=referral.social_interaction,
-        emotional_life=referral.emotional_life,
-        parent_no_education=referral.parent_no_education,
-        parent_out_of_work=referral.parent_out_of_work,
-        parenting_difficulties=referral.parenting_difficulties,
-        stressful_life_situation=referral.stressful_life_situation,
+        answers=stored_answers(contract, referral),
         ongoing_services=sorted(referral.ongoing_services),
         eligible=decision.eligible,
         failed=list(decision.failed),
@@ -262,6 +275,7 @@ def refer(
             "give every referral its own id",
         )
     _no_code(referral.district, "district", "write the name of the district only")
+    _known_answers(contract, referral)
     keyring = keyring or identity.load_keys()
     pseudonymiser = identity.Pseudonymiser(contract.id, keyring)
     with transaction.atomic():

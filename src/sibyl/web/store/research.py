@@ -3,9 +3,9 @@
 An evaluator (THL, a university) may see pseudonymised research extracts of their contract: five
 tables, each a :class:`pyarrow.Table` with a fixed schema, sent as CSV (UTF-8) or Parquet.
 
-* ``children``: a row per child of the cohort: the referral (date, district, source, each
-  screening item, the decision and any override), the age in whole years at referral, the
-  enrolment date and the provider;
+* ``children``: a row per child of the cohort: the referral (date, district, source, the answer
+  to each of the contract's referral items, the decision and any override), the age in whole
+  years at referral, the enrolment date and the provider;
 * ``followup``: a row per follow-up spell: start, exit and exit reason;
 * ``service_use``: a row per register episode that the statements use
   (:func:`sibyl.web.store.imports.stored_episodes`): service, start, end, days;
@@ -20,7 +20,10 @@ Children whose consent stands withdrawn are left out of every extract.
 The interface, for the pages and the JSON API:
 
 * :data:`EXTRACTS` (name → :class:`Extract`: title, description, columns with descriptions) and
-  :data:`FORMATS` (``csv``, ``parquet``);
+  :data:`FORMATS` (``csv``, ``parquet``); :func:`extracts_of` gives a contract's extracts, the
+  ``children`` extract with a boolean column per referral item of the contract (named by the
+  item's code: Helsinki's are ``concentration`` … ``stressful_life_situation``), where
+  :data:`EXTRACTS` has none;
 * :func:`build_extract` ``(contract_id, name) -> pyarrow.Table`` and :func:`encode`
   ``(table, fmt) -> bytes``;
 * :func:`download` builds, encodes and writes the audit entry (who, which extract, which format,
@@ -38,7 +41,7 @@ import hashlib
 import io
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
@@ -48,12 +51,14 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pa_parquet
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sibyl import identity
-from sibyl.contract import load_contract
-from sibyl.eligibility import DIFFICULTIES, FAMILY_SITUATIONS, PARENT_SITUATIONS, age_on
+from sibyl.contract import Contract, load_contract
+from sibyl.contract.model import Text
+from sibyl.eligibility import age_on, items_of
 from sibyl.errors import SibylInputError
 from sibyl.web.audit import log as audit
 from sibyl.web.audit.models import AuditEntry
@@ -62,6 +67,7 @@ from sibyl.web.cohort.models import FollowupSpell as SpellRow
 from sibyl.web.cohort.models import Referral as ReferralRow
 from sibyl.web.statements.models import Adjustment, ChildYearLine, Statement
 from sibyl.web.store.imports import stored_episodes
+from sibyl.web.ui.contracts import contract_of, localised
 from sibyl.web.vault.models import VaultEntry
 
 ACTION = "research.download"
@@ -70,8 +76,8 @@ ACTION = "research.download"
 MONEY = pa.decimal128(16, 2)
 """Money in Parquet: exact decimals of the statements' precision (16 digits, 2 decimals)."""
 
-SCREENING_ITEMS: tuple[str, ...] = (*DIFFICULTIES, *PARENT_SITUATIONS, *FAMILY_SITUATIONS)
-"""The referral's screening items (DOMAIN.md 2.1 points 1–3), a boolean column each."""
+ITEMS_AFTER = "referral_source"
+"""The ``children`` extract's column after which come the contract's referral items."""
 
 
 @dataclass(frozen=True)
@@ -133,16 +139,18 @@ _RESEARCH_ID = Column(
     ),
 )
 
-_SCREENING_TEXT = {
-    "concentration": _("the referral reports difficulties of concentration"),
-    "behaviour": _("the referral reports difficulties of behaviour"),
-    "social_interaction": _("the referral reports difficulties of social interaction"),
-    "emotional_life": _("the referral reports difficulties of emotional life"),
-    "parent_no_education": _("a parent has no education beyond basic school"),
-    "parent_out_of_work": _("a parent is out of working life"),
-    "parenting_difficulties": _("the family has difficulties in parenting"),
-    "stressful_life_situation": _("the family is in a stressful life situation"),
-}
+_localised = lazy(localised, str)
+
+
+def _item_column(code: str, question: Text) -> Column:
+    """A referral item's column: its code, described by the contract's question in the page's
+    language."""
+    return Column(
+        code,
+        pa.bool_(),
+        format_lazy(_("the referral's answer: {question}"), question=_localised(question)),
+    )
+
 
 EXTRACTS: dict[str, Extract] = {
     extract.name: extract
@@ -166,9 +174,11 @@ EXTRACTS: dict[str, Extract] = {
                 Column(
                     "referral_source",
                     pa.string(),
-                    _("who referred: early_childhood_education or child_health_clinic"),
+                    _(
+                        "who referred: early_childhood_education, child_health_clinic, "
+                        "child_protection, school or other"
+                    ),
                 ),
-                *(Column(item, pa.bool_(), _SCREENING_TEXT[item]) for item in SCREENING_ITEMS),
                 Column(
                     "screening_eligible",
                     pa.bool_(),
@@ -294,7 +304,31 @@ EXTRACTS: dict[str, Extract] = {
         ),
     )
 }
-"""The extracts, in the order the page lists them."""
+"""The extracts, in the order the page lists them; the ``children`` extract without the
+contract's referral items (:func:`extracts_of` adds them)."""
+
+
+def extracts_of(contract: Contract) -> dict[str, Extract]:
+    """The contract's extracts: :data:`EXTRACTS`, the ``children`` extract with a boolean column
+    per referral item of the contract after ``referral_source``, in the contract's order."""
+    children = EXTRACTS["children"]
+    names = [column.name for column in children.columns]
+    at = names.index(ITEMS_AFTER) + 1
+    items = tuple(_item_column(item.code, item.question) for item in items_of(contract))
+    clash = sorted({column.name for column in items} & set(names))
+    if clash:
+        raise SibylInputError(
+            f"the contract {contract.id} has a referral item named like a column of the "
+            f"children extract ({', '.join(clash)})",
+            None,
+            "give the item another code in the contract file",
+        )
+    return {
+        **EXTRACTS,
+        "children": replace(
+            children, columns=children.columns[:at] + items + children.columns[at:]
+        ),
+    }
 
 
 class UnknownExtract(SibylInputError):
@@ -361,6 +395,7 @@ def _cohort(contract_id: str, keyring: identity.Keyring) -> _Cohort:
 
 
 def _children(contract_id: str, cohort: _Cohort, keyring: identity.Keyring) -> list[dict]:
+    items = [item.code for item in items_of(contract_of(contract_id))]
     enrolments = {
         e.child_id: e
         for e in Enrolment.objects.filter(child_id__in=list(cohort.research_id)).select_related(
@@ -387,6 +422,7 @@ def _children(contract_id: str, cohort: _Cohort, keyring: identity.Keyring) -> l
         enrolment = enrolments.get(child_id)
         referral: ReferralRow | None = enrolment.referral if enrolment else None
         row: dict = {column.name: None for column in EXTRACTS["children"].columns}
+        row.update(dict.fromkeys(items))
         row["research_id"] = research_id
         row["enrolled_on"] = enrolment.enrolled_on if enrolment else first_spell[child_id]
         if enrolment is not None:
@@ -399,7 +435,8 @@ def _children(contract_id: str, cohort: _Cohort, keyring: identity.Keyring) -> l
                 screening_eligible=referral.eligible,
                 criteria_failed=" ".join(referral.failed) or None,
                 overridden=referral.id in overridden,
-                **{item: getattr(referral, item) for item in SCREENING_ITEMS},
+                # An item the referral was not asked (another version of the contract): empty.
+                **{item: referral.answers.get(item) for item in items},
             )
             if child_id in sealed:
                 # The code is read from the vault only to compute the age; it goes no further.
@@ -529,8 +566,8 @@ def _sort_key(names: tuple[str, ...]) -> Callable[[dict], tuple]:
     return lambda row: tuple((row[n] is None, row[n] if row[n] is not None else 0) for n in names)
 
 
-def _table(name: str, rows: list[dict]) -> pa.Table:
-    extract = EXTRACTS[name]
+def _table(contract_id: str, name: str, rows: list[dict]) -> pa.Table:
+    extract = extracts_of(contract_of(contract_id))[name]
     rows = sorted(rows, key=_sort_key(_ORDER[name]))
     return pa.Table.from_pylist(rows, schema=extract.schema)
 
@@ -541,7 +578,9 @@ def build_extract(
     """The extract ``name`` of the contract, as a table with the extract's schema."""
     extract_named(name)
     keyring = keyring or identity.load_keys()
-    return _table(name, _BUILDERS[name](contract_id, _cohort(contract_id, keyring), keyring))
+    return _table(
+        contract_id, name, _BUILDERS[name](contract_id, _cohort(contract_id, keyring), keyring)
+    )
 
 
 def encode(table: pa.Table, fmt: str) -> bytes:
@@ -622,7 +661,7 @@ def catalogue(contract_id: str, *, keyring: identity.Keyring | None = None) -> C
     return Catalogue(
         [
             Listed(extract, len(_BUILDERS[name](contract_id, cohort, keyring)))
-            for name, extract in EXTRACTS.items()
+            for name, extract in extracts_of(contract_of(contract_id)).items()
         ],
         cohort.withdrawn,
     )

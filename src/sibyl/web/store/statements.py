@@ -453,7 +453,18 @@ def as_result(statement: Statement) -> StatementResult:
         totals={statement.year: totals},
         inputs={e["file"]: e["sha256"] for e in statement.extracts},
         details=details,
+        use_label=_use_label(statement),
     )
+
+
+def _use_label(statement: Statement) -> str:
+    """What the priced use is to the statement's mechanism (a sheet's name in exports)."""
+    from sibyl.mechanisms import registry
+
+    parts = stored_component_totals(statement)
+    if len(parts) == 1 and parts[0].mechanism in registry.MECHANISMS:
+        return registry.get(parts[0].mechanism).labels.deduction
+    return "Deductions"
 
 
 def stored_component_totals(statement: Statement) -> tuple[ComponentTotals, ...]:

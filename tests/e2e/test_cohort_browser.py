@@ -1,5 +1,6 @@
 """The cohort pages in a real browser (Debian's Chromium driven by Playwright, ``sibyl serve`` on
-a fresh demo store; the fixtures are the end-to-end ones of ``tests/e2e/conftest.py``): the
+a fresh demo store; the fixtures of ``conftest.py`` here, so that one Playwright runs per test
+process): the
 referral form's live screening runs under the content security policy (htmx, no inline script),
 a referral goes from the form to enrolment, the coordinator reveals the code once, and the
 provider records a contact. Skipped without ``/usr/bin/chromium`` (see the e2e fixtures)."""
@@ -8,13 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from e2e.conftest import browser, screenshots, server, sign_in, store_dir  # noqa: F401
 from sibyl import identity
 
 CODE = identity.make(date(2018, 3, 3), 789)  # 3 years old on 2022-03-01
 
 
-def test_browser__referral_screened_live_enrolled_revealed_and_visited(sign_in, screenshots):  # noqa: F811
+def test_browser__referral_screened_live_enrolled_revealed_and_visited(sign_in, screenshots):
     problems: list[str] = []
 
     referrer = sign_in("referrer")
@@ -25,14 +25,15 @@ def test_browser__referral_screened_live_enrolled_revealed_and_visited(sign_in, 
     referrer.get_by_label("Referral date").fill("2022-03-01")
     referrer.get_by_label("District where the family lives").fill("Vuosaari")
     referrer.get_by_label("child health clinic (neuvola)").check()
-    referrer.get_by_label("The child has difficulties with concentration").check()
+    # The boxes are the contract's questions (Helsinki's items).
+    referrer.get_by_label("Difficulties of concentration").check()
     screening = referrer.locator("#screening")
     # One difficulty so far: the live screening already says the family is not eligible.
     screening.get_by_text("Not eligible: a criterion is not met.").wait_for()
     for label in (
-        "The child has difficulties with behaviour",
-        "A parent is out of working life (unemployed, on disability pension or similar)",
-        "The family has difficulties in parenting",
+        "Difficulties of behaviour",
+        "A parent is out of working life",
+        "Difficulties in parenting",
     ):
         referrer.get_by_label(label).check()
     screening.get_by_text("Eligible: every criterion is met.").wait_for()
