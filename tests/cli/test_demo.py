@@ -112,3 +112,32 @@ def test_demo__refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path):
         main(["demo", "--out", str(tmp_path / "mine")])
     assert "is not a Sibyl demo folder" in err.getvalue()
     assert (tmp_path / "mine" / "thesis.txt").read_text(encoding="utf-8") == "important"
+
+
+def test_demo__settles_the_other_contracts_from_files_each_year_under_its_version(demo_run):
+    folder, text = demo_run
+    assert "City of Hämeenlinna, Icehearts teams (forecast savings)" in text
+    assert "City of Vantaa" in text
+    assert "(priced deductions)" in text
+    for name, years in (("hameenlinna", range(2018, 2026)), ("vantaa", range(2019, 2025))):
+        for year in years:
+            with (folder / name / f"statement_{year}.csv").open(encoding="utf-8") as stream:
+                rows = list(csv.DictReader(stream))
+            assert rows, (name, year)
+            # Every payment is what its child-year's base and deduction leave (never below 0).
+            for row in rows:
+                base, deduction = Decimal(row["base"]), Decimal(row["deduction"])
+                assert Decimal(row["payment"]) >= 0
+                if name == "vantaa":  # priced deductions, netted per child-year
+                    assert Decimal(row["payment"]) == max(Decimal(0), base - deduction)
+    # Vantaa's version 2 (from 1 September 2021) is the version in force for 2021 onwards.
+    assert "│ 2020 │ vantaa v1 │" in text
+    assert "│ 2021 │ vantaa v2 │" in text
+    assert "No new children or families are taken into the programme" in text
+    # Hämeenlinna nets over the cohort: the year pays half of Σ forecast − Σ actual.
+    with (folder / "hameenlinna" / "statement_2019.csv").open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    forecast = sum(Decimal(row["base"]) for row in rows)
+    actual = sum(Decimal(row["deduction"]) for row in rows)
+    half = ((forecast - actual) / 2).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    assert f"{half:,.2f}" in text

@@ -16,7 +16,11 @@
 5. The annual report of the last approved year (2024), both editions (the city's and the
    public one), as PDF and HTML.
 6. The fund's position, and a 10,000-run Monte Carlo of the contract.
-7. The demo users, one per role (password ``demo``), for ``sibyl serve`` on the demo's folder.
+7. The other built-in contracts from files, each on its own payment mechanism: Hämeenlinna's
+   Icehearts teams (savings against a forecast, in two teams of pupils a school year apart) and
+   Vantaa's (the priced use deducted; version 2 from 1 September 2021 stops enrolment), a
+   synthetic cohort and register each, settled year by year under the version in force.
+8. The demo users, one per role (password ``demo``), for ``sibyl serve`` on the demo's folder.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import os
 import shutil
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -43,6 +48,9 @@ CORRECTION_AS_OF = date(2026, 6, 30)
 APPROVED_YEARS = list(range(2020, 2025))
 REPORT_YEAR = APPROVED_YEARS[-1]  # the last year with an approved statement (2025 is a draft)
 SIMULATION_RUNS = 10_000
+OTHER_CONTRACTS: tuple[tuple[str, bool], ...] = (("hameenlinna", True), ("vantaa", False))
+"""The other built-in contracts the demo settles from files, and whether its children are
+enrolled in teams, one per school year (Hämeenlinna's Icehearts teams)."""
 MOVED_OUT_SHARE = 0.08
 RETURN_SHARE = 0.25
 CONSENT_WITHDRAWN_SHARE = 0.02
@@ -79,7 +87,7 @@ def demo(
         TimeElapsedColumn(),
         console=console,
     ) as progress:
-        step = progress.add_task("Screening synthetic referrals", total=9)
+        step = progress.add_task("Screening synthetic referrals", total=10)
         codes = _referrals_and_enrolment(out, contract, seed)
         progress.update(step, advance=1, description="Exits, returns and consent")
         _exits_and_returns(contract, seed)
@@ -95,10 +103,14 @@ def demo(
         reports = _annual_reports(out, contract)
         progress.update(step, advance=1, description=f"Monte Carlo, {SIMULATION_RUNS:,} runs")
         simulation = _simulate()
+        progress.update(step, advance=1, description="Hämeenlinna and Vantaa from files")
+        others = [_other_contract(out, name, teams, seed) for name, teams in OTHER_CONTRACTS]
         progress.update(step, advance=1, description="Done")
     _report(
         out, contract, statement, extract, cohort, cohort_path, register_path, latest, simulation
     )
+    for other in others:
+        _report_other(out, *other)
     console.print(
         f"\nThe annual report of {REPORT_YEAR}, both editions (docs/report.md):\n"
         + "".join(f"  {path}\n" for path in reports)
@@ -472,3 +484,110 @@ def _example_line(spells: list, statement, year: int) -> int:
         if spell.person in with_use and spell.line is not None:
             return spell.line
     return 2
+
+
+def _other_contract(out: Path, name: str, teams: bool, seed: int):
+    """A synthetic cohort and register of another built-in contract, written as the city's files
+    and settled year by year, each year under the version in force on its last day."""
+    from sibyl import synth
+    from sibyl.register import read_cohort, read_extract
+    from sibyl.settlement import settle
+    from sibyl.settlement.export import write_details_csv, write_lines_csv, write_statement_csv
+
+    folder = out / name
+    folder.mkdir()
+    latest = load_contract(name)
+    intakes = synth.school_year_intakes(latest) if teams else None
+    spells = synth.synth_cohort(latest, seed=seed, as_of=DEMO_AS_OF, intakes=intakes)
+    cohort_path = synth.write_cohort_csv(folder / "cohort.csv", spells)
+    episodes = synth.synth_register(latest, spells, as_of=DEMO_AS_OF, seed=seed)
+    register_path = synth.write_extract_csv(
+        folder / f"register_{DEMO_AS_OF.isoformat()}.csv", episodes
+    )
+    last = min(latest.followup_end.year, DEMO_AS_OF.year - 1)
+    statements = []
+    paid = Decimal("0.00")
+    for year in range(latest.enrolment_start.year, last + 1):
+        contract = load_contract(name, on=date(year, 12, 31))
+        cohort = read_cohort(cohort_path, contract)
+        extract = read_extract(register_path, contract, as_of=DEMO_AS_OF)
+        statement = settle(
+            contract,
+            cohort.spells,
+            extract.episodes,
+            years=[year],
+            as_of=DEMO_AS_OF,
+            identifier=cohort.identifier,
+            paid_before=paid,
+            inputs={cohort_path.name: cohort.sha256, register_path.name: extract.sha256},
+        )
+        paid += statement.totals[year].payable
+        write_statement_csv(statement, folder / f"statement_{year}.csv")
+        write_lines_csv(statement, folder / f"lines_{year}.csv")
+        if statement.details:
+            write_details_csv(statement, folder / f"details_{year}.csv")
+        statements.append(statement)
+    return latest, folder, cohort_path, register_path, statements
+
+
+def _report_other(out: Path, latest, folder, cohort_path, register_path, statements) -> None:
+    from rich.table import Table
+
+    labels = latest.labels
+    mechanisms = ", ".join(c.name.replace("_", " ") for c in latest.components)
+    table = Table(
+        title=f"Outcome payments in EUR, {latest.spec.title.en} ({mechanisms})",
+        title_justify="left",
+        caption=f"from the files in {folder}/; every statement names the version it was "
+        "settled under",
+        caption_justify="left",
+    )
+    for column, justify in [
+        ("year", "left"),
+        ("contract", "left"),
+        ("children", "right"),
+        (labels.base.lower(), "right"),
+        (labels.deduction.lower(), "right"),
+        ("payments", "right"),
+        ("payable", "right"),
+        ("status", "left"),
+    ]:
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for statement in statements:
+        (year,) = statement.years
+        total = statement.totals[year]
+        table.add_row(
+            str(year),
+            statement.contract,
+            str(total.children),
+            f"{total.base:,.2f}",
+            f"{total.deductions:,.2f}",
+            f"{total.computed:,.2f}",
+            f"{total.payable:,.2f}",
+            total.status,
+        )
+    console.print()
+    console.print(table)
+    for statement in statements:
+        (year,) = statement.years
+        for note in statement.totals[year].cap_notes:
+            console.print(f"{year}: capped by the {note}.", highlight=False)
+    if latest.spec.amendment is not None:
+        amendment = latest.spec.amendment
+        console.print(
+            f"{latest.label} from {latest.spec.valid_from.isoformat()}: "
+            f"{amendment.description.strip()}",
+            highlight=False,
+        )
+    year = statements[-1].years[0]
+    console.print(
+        f"Settle or explain one year yourself, e.g.:\n"
+        f"  sibyl settle --contract {latest.id} --cohort {cohort_path} --register "
+        f"{register_path} --year {year} --as-of {DEMO_AS_OF.isoformat()} --out "
+        f"{folder}/statement.csv\n"
+        f"  sibyl explain --contract {latest.id} --cohort {cohort_path} --register "
+        f"{register_path} --year {year} --as-of {DEMO_AS_OF.isoformat()} "
+        f'--child "$(sed -n 2p {cohort_path} | cut -d, -f1)"',
+        highlight=False,
+        markup=False,
+    )

@@ -9,15 +9,8 @@ from typing import Any, ClassVar
 
 from sibyl.mechanisms.base import (
     N_,
-    Component,
-    ComponentExplanation,
-    ComponentTables,
-    EngineTables,
-    ExpectedComponent,
-    ExpectedModel,
     Labels,
     Problem,
-    ReportSection,
 )
 from sibyl.mechanisms.forecast_savings import engine, expected, explain, report
 from sibyl.mechanisms.forecast_savings.parameters import ForecastSavings
@@ -49,6 +42,10 @@ class ForecastSavingsMechanism:
     inputs: ClassVar[dict] = {}
     folder = Path(__file__).parent
     texts_fi = report.FI
+    engine = staticmethod(engine.engine)
+    explain = staticmethod(explain.explain)
+    expected = staticmethod(expected.expected)
+    report_section = staticmethod(report.report_section)
 
     def check(self, parameters: ForecastSavings, spec: Any) -> list[Problem]:
         codes = {service.code for service in spec.services.items}
@@ -91,18 +88,6 @@ class ForecastSavingsMechanism:
 
     def needs_birth_years(self, parameters: ForecastSavings) -> bool:
         return parameters.forecast.by == "age"
-
-    def engine(self, component: Component, tables: EngineTables) -> ComponentTables:
-        return engine.engine(component, tables)
-
-    def explain(self, component: Component, context: Any) -> ComponentExplanation:
-        return explain.explain(component, context)
-
-    def expected(self, component: Component, model: ExpectedModel) -> ExpectedComponent:
-        return expected.expected(component, model)
-
-    def report_section(self, component: Component, year: int) -> ReportSection:
-        return report.report_section(component, year)
 
 
 def _ranges(keys: list[int]) -> str:

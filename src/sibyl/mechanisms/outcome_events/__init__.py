@@ -9,16 +9,9 @@ from typing import Any, ClassVar
 
 from sibyl.mechanisms.base import (
     N_,
-    Component,
-    ComponentExplanation,
-    ComponentTables,
-    EngineTables,
-    ExpectedComponent,
-    ExpectedModel,
     InputSpec,
     Labels,
     Problem,
-    ReportSection,
 )
 from sibyl.mechanisms.outcome_events import engine, expected, explain, report
 from sibyl.mechanisms.outcome_events.claims import read_claims
@@ -48,6 +41,10 @@ class OutcomeEventsMechanism:
     }
     folder = Path(__file__).parent
     texts_fi = report.FI
+    engine = staticmethod(engine.engine)
+    explain = staticmethod(explain.explain)
+    expected = staticmethod(expected.expected)
+    report_section = staticmethod(report.report_section)
 
     def check(self, parameters: OutcomeEvents, spec: Any) -> list[Problem]:
         return []
@@ -58,18 +55,6 @@ class OutcomeEventsMechanism:
 
     def needs_birth_years(self, parameters: OutcomeEvents) -> bool:
         return False
-
-    def engine(self, component: Component, tables: EngineTables) -> ComponentTables:
-        return engine.engine(component, tables)
-
-    def explain(self, component: Component, context: Any) -> ComponentExplanation:
-        return explain.explain(component, context)
-
-    def expected(self, component: Component, model: ExpectedModel) -> ExpectedComponent:
-        return expected.expected(component, model)
-
-    def report_section(self, component: Component, year: int) -> ReportSection:
-        return report.report_section(component, year)
 
 
 MECHANISM = OutcomeEventsMechanism()

@@ -8,15 +8,8 @@ from typing import Any, ClassVar
 
 from sibyl.mechanisms.base import (
     N_,
-    Component,
-    ComponentExplanation,
-    ComponentTables,
-    EngineTables,
-    ExpectedComponent,
-    ExpectedModel,
     Labels,
     Problem,
-    ReportSection,
 )
 from sibyl.mechanisms.parameters import for_year
 from sibyl.mechanisms.priced_deductions import engine, expected, explain, report
@@ -36,6 +29,10 @@ class PricedDeductionsMechanism:
     inputs: ClassVar[dict] = {}
     folder = Path(__file__).parent
     texts_fi = report.FI
+    engine = staticmethod(engine.engine)
+    explain = staticmethod(explain.explain)
+    expected = staticmethod(expected.expected)
+    report_section = staticmethod(report.report_section)
 
     def check(self, parameters: PricedDeductions, spec: Any) -> list[Problem]:
         codes = {service.code for service in spec.services.items}
@@ -62,18 +59,6 @@ class PricedDeductionsMechanism:
 
     def needs_birth_years(self, parameters: PricedDeductions) -> bool:
         return False
-
-    def engine(self, component: Component, tables: EngineTables) -> ComponentTables:
-        return engine.engine(component, tables)
-
-    def explain(self, component: Component, context: Any) -> ComponentExplanation:
-        return explain.explain(component, context)
-
-    def expected(self, component: Component, model: ExpectedModel) -> ExpectedComponent:
-        return expected.expected(component, model)
-
-    def report_section(self, component: Component, year: int) -> ReportSection:
-        return report.report_section(component, year)
 
 
 MECHANISM = PricedDeductionsMechanism()

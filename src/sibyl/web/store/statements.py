@@ -106,6 +106,14 @@ def create_statement(name: str, year: int, *, actor: str) -> Statement:
     the version of the contract in force on the year's last day."""
     stored = stored_contract(name, actor=actor, on=date(year, 12, 31))
     contract = stored.contract
+    if contract.input_names:
+        raise SibylInputError(
+            f"the contract {contract.label} is paid also from {', '.join(contract.input_names)}, "
+            "which the store does not hold yet",
+            None,
+            "settle it from files: `sibyl settle --contract "
+            f"{contract.id} … --input {contract.input_names[0]}=FILE`",
+        )
     if _approved(contract.id, year) is not None:
         raise SibylInputError(
             f"the statement for {year} is approved and cannot be replaced",
