@@ -16,6 +16,10 @@ import copy
 from typing import Any
 
 FORMAT = 2
+FORMAT_1_COMPONENT = "outcome_payment"
+FORMAT_1_MECHANISM = "priced_deductions"
+"""The one payment component a format-1 contract had, and its mechanism (also the component of a
+statement stored before components were recorded)."""
 
 _FORMAT_1 = "the contract format 1 (the rule of Sibyl before payment mechanisms were plug-ins)"
 
@@ -190,8 +194,8 @@ def upgrade(data: Any) -> tuple[Any, int | None]:
     upgraded = copy.deepcopy(data)
     parameters = upgraded["parameters"]
     component: dict[str, Any] = {
-        "id": "outcome_payment",
-        "mechanism": "priced_deductions",
+        "id": FORMAT_1_COMPONENT,
+        "mechanism": FORMAT_1_MECHANISM,
         "description": "The base per child-year minus the priced use of the contract's services.",
         "reference": _FORMAT_1,
     }

@@ -152,8 +152,8 @@ class ChildYearLine(StatementLine):
 
 class DeductionLine(StatementLine):
     """The priced use of one service by one child in the statement's year (units × unit price).
-    A ``priced_deductions`` component deducts it from the base; a forecast compares it with the
-    forecast."""
+    A payment component deducts it from its base or compares it with its forecast, as its
+    mechanism says."""
 
     child = models.ForeignKey("cohort.Child", on_delete=models.PROTECT, related_name="+")
     service = models.PositiveSmallIntegerField()

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Sum
 
+from sibyl.contract.upgrade import FORMAT_1_COMPONENT, FORMAT_1_MECHANISM
 from sibyl.errors import SibylInputError
 from sibyl.mechanisms.base import DetailLine as DetailResult
 from sibyl.money import format_money
@@ -382,7 +383,7 @@ def as_result(statement: Statement) -> StatementResult:
     names = dict(
         Child.objects.filter(contract_id=statement.contract_id).values_list("id", "pseudonym")
     )
-    only = (statement.components or [{"component": "outcome_payment"}])[0]["component"]
+    only = (statement.components or [{"component": FORMAT_1_COMPONENT}])[0]["component"]
     child_years = [
         ChildYear(
             person=names[row.child_id],
@@ -481,8 +482,8 @@ def stored_component_totals(statement: Statement) -> tuple[ComponentTotals, ...]
     if statement.components is None:
         return (
             ComponentTotals(
-                component="outcome_payment",
-                mechanism="priced_deductions",
+                component=FORMAT_1_COMPONENT,
+                mechanism=FORMAT_1_MECHANISM,
                 netting=statement.netting,
                 base=statement.base,
                 deductions=statement.deductions,
